@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { ROLES, STAFF_ROLES } from './roles';
+
+export const objectIdSchema = z.string().regex(/^[0-9a-f]{24}$/, '无效的 ID');
+
+/** Mainland mobile numbers, stored without country code. */
+export const phoneSchema = z.string().regex(/^1[3-9]\d{9}$/, '手机号格式不正确');
+
+export const usernameSchema = z
+  .string()
+  .min(3, '用户名至少 3 个字符')
+  .max(32, '用户名最多 32 个字符')
+  .regex(/^[a-z0-9_.-]+$/, '用户名只能包含小写字母、数字和 _ . -');
+
+export const passwordSchema = z.string().min(8, '密码至少 8 位').max(128, '密码最多 128 位');
+
+export const staffLoginSchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(128),
+});
+export type StaffLoginInput = z.infer<typeof staffLoginSchema>;
+
+export const wechatLoginSchema = z.strictObject({ code: z.string().min(1).max(128) });
+export type WechatLoginInput = z.infer<typeof wechatLoginSchema>;
+
+export const wechatBindSchema = z.strictObject({
+  inviteCode: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9]{8}$/, '邀请码为 8 位字母或数字'),
+});
+export type WechatBindInput = z.infer<typeof wechatBindSchema>;
+
+export const sessionUserSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['staff', 'portal']),
+  role: z.enum(ROLES),
+  name: z.string(),
+  username: z.string().optional(),
+  customerId: z.string().nullable().optional(),
+  customerName: z.string().nullable().optional(),
+});
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+export const loginResultSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  user: sessionUserSchema,
+});
+export type LoginResult = z.infer<typeof loginResultSchema>;
+
+export const createStaffSchema = z.strictObject({
+  username: usernameSchema,
+  password: passwordSchema,
+  name: z.string().trim().min(1).max(50),
+  role: z.enum(STAFF_ROLES),
+  phone: phoneSchema.optional(),
+});
+export type CreateStaffInput = z.infer<typeof createStaffSchema>;
+
+export const updateStaffSchema = z
+  .strictObject({
+    role: z.enum(STAFF_ROLES).optional(),
+    active: z.boolean().optional(),
+    name: z.string().trim().min(1).max(50).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: '至少提供一个要修改的字段' });
+export type UpdateStaffInput = z.infer<typeof updateStaffSchema>;
+
+export const staffUserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string(),
+  role: z.enum(STAFF_ROLES),
+  phone: z.string().nullable(),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+export type StaffUser = z.infer<typeof staffUserSchema>;
+
+export const inviteResultSchema = z.object({
+  inviteCode: z.string(),
+  expiresAt: z.string(),
+  qrDataUrl: z.string(),
+  customerId: z.string(),
+});
+export type InviteResult = z.infer<typeof inviteResultSchema>;
+
+/** What the H5/weapp client learns about its environment at start-up. */
+export const clientConfigSchema = z.object({
+  appName: z.string(),
+  /** In a browser, the page that stands in for WeChat's own login and pay (absent in production). */
+  h5WechatBridgeUrl: z.string().nullable(),
+});
+export type ClientConfig = z.infer<typeof clientConfigSchema>;

@@ -1,0 +1,34 @@
+/**
+ * Error codes shared by the API and the client. Each code has the HTTP status the server answers
+ * with and a user-facing Chinese message the client may show when the server sends none.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, message: '请求参数有误' },
+  MALFORMED_JSON: { status: 400, message: '请求内容不是有效的 JSON' },
+  UNAUTHENTICATED: { status: 401, message: '请先登录' },
+  TOKEN_INVALID: { status: 401, message: '登录已失效，请重新登录' },
+  INVALID_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
+  WECHAT_CODE_INVALID: { status: 401, message: '微信登录凭证无效或已使用，请重新登录' },
+  FORBIDDEN: { status: 403, message: '没有权限执行此操作' },
+  ACCOUNT_LOCKED: { status: 423, message: '登录失败次数过多，账号已暂时锁定' },
+  NOT_FOUND: { status: 404, message: '记录不存在' },
+  ROUTE_NOT_FOUND: { status: 404, message: '接口不存在' },
+  CONFLICT: { status: 409, message: '数据冲突' },
+  DUPLICATE: { status: 409, message: '记录已存在' },
+  INVITE_USED: { status: 409, message: '邀请码已被使用' },
+  INVITE_INVALID: { status: 404, message: '邀请码无效或已过期' },
+  ALREADY_BOUND: { status: 409, message: '该微信账号已绑定客户' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: '请求内容过大' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '不支持的内容类型' },
+  RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
+  UPSTREAM_UNAVAILABLE: { status: 502, message: '微信服务暂时不可用，请稍后再试' },
+  SERVICE_UNAVAILABLE: { status: 503, message: '服务暂不可用' },
+  INTERNAL: { status: 500, message: '服务器内部错误' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}

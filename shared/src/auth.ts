@@ -94,3 +94,11 @@ export const clientConfigSchema = z.object({
   h5WechatBridgeUrl: z.string().nullable(),
 });
 export type ClientConfig = z.infer<typeof clientConfigSchema>;
+
+export const staffListQuerySchema = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  role: z.enum(STAFF_ROLES).optional(),
+  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+});
+export type StaffListQuery = z.infer<typeof staffListQuerySchema>;

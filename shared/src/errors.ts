@@ -18,7 +18,7 @@ export const ERROR_CODES = {
   INVITE_USED: { status: 409, message: '邀请码已被使用' },
   INVITE_INVALID: { status: 404, message: '邀请码无效或已过期' },
   ALREADY_BOUND: { status: 409, message: '该微信账号已绑定客户' },
-  PAYLOAD_TOO_LARGE: { status: 413, message: '请求内容过大' },
+  PAYLOAD_TOO_LARGE: { status: 400, message: '请求内容过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '不支持的内容类型' },
   RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
   UPSTREAM_UNAVAILABLE: { status: 502, message: '微信服务暂时不可用，请稍后再试' },

@@ -1,0 +1,49 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { useChineseValidationMessages } from '@gantry/shared';
+import type { Container } from './container';
+import './core/http/koa-context';
+import { jsonBody } from './core/http/body';
+import { docsRouter } from './core/http/docs';
+import { errorMiddleware } from './core/http/error-middleware';
+import { h5Static } from './core/http/h5-static';
+import { healthRouter } from './core/http/health';
+import { requestContext } from './core/http/request-context';
+import { mountRoutes } from './core/http/route';
+import { buildOpenApiDocument, createOpenApiRegistry } from './core/openapi';
+
+useChineseValidationMessages();
+
+export interface AppState {
+  shuttingDown: boolean;
+}
+
+/** The Koa app: request context → errors → health → per-IP limit → body → /api/v1 routes → docs → H5. */
+export function createApp(container: Container, state: AppState = { shuttingDown: false }): Koa {
+  const { config, logger } = container;
+  const app = new Koa({ proxy: config.http.trustProxy });
+  app.silent = true; // errors are logged by our middleware, once
+
+  const registry = createOpenApiRegistry();
+  const api = new Router({ prefix: '/api/v1' });
+  mountRoutes(api, container.routes, { sessions: container.sessions, limiters: container.limiters, registry });
+  const document = () =>
+    buildOpenApiDocument(registry, { title: config.appName, version: '0.1.0', serverUrl: config.http.publicUrl });
+
+  const health = healthRouter(container.conn, container.redis, () => state.shuttingDown);
+  const docs = docsRouter(document, config.appName);
+
+  app.use(requestContext(logger));
+  app.use(errorMiddleware());
+  app.use(health.routes());
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/api/')) await container.limiters.perIp.hit(ctx.ip);
+    await next();
+  });
+  app.use(jsonBody(config.http.jsonLimit));
+  app.use(api.routes());
+  app.use(api.allowedMethods());
+  app.use(docs.routes());
+  app.use(h5Static(config.h5.staticDir));
+  return app;
+}

@@ -1,0 +1,98 @@
+import type { Connection } from 'mongoose';
+import type { AppConfig } from './core/config';
+import { AuditLog } from './core/audit';
+import { SessionStore } from './core/auth/session-store';
+import { connectDatabase, ensureIndexes } from './core/db';
+import { createRateLimiters, type RateLimiters } from './core/http/rate-limit';
+import type { AnyRoute } from './core/http/route';
+import { clientConfigRoute } from './core/http/client-config';
+import type { Logger } from './core/logger';
+import { Policy } from './core/policy';
+import { createRedis, type Redis } from './core/redis';
+import { createWechatLogin, type WechatLogin } from './integrations/wechat/login';
+import { AuthService } from './modules/auth/auth.service';
+import { authRoutes } from './modules/auth/auth.routes';
+import { InviteService } from './modules/auth/invite.service';
+import { inviteRoutes } from './modules/auth/invite.routes';
+import { inviteModel } from './modules/auth/invite.model';
+import { portalAccountModel } from './modules/auth/portal-account.model';
+import { StaffAdminService } from './modules/auth/staff-admin.service';
+import { staffAdminRoutes } from './modules/auth/staff-admin.routes';
+import { staffUserModel } from './modules/auth/staff-user.model';
+import { customerModel } from './modules/crm/customer.model';
+import { registerCustomerPolicy } from './modules/crm/customer.policy';
+import { CustomerService } from './modules/crm/customer.service';
+import { projectModel } from './modules/projects/project.model';
+
+/** Integrations a test may replace with its own (they still speak to the WeChat simulator). */
+export interface Integrations {
+  wechatLogin: WechatLogin;
+}
+
+/**
+ * The composition root: connections, models, services and routes, built once per app instance.
+ * Nothing below this file constructs its own dependencies.
+ */
+export async function buildContainer(config: Readonly<AppConfig>, logger: Logger, overrides: Partial<Integrations> = {}) {
+  const conn: Connection = await connectDatabase(config.mongodb.uri);
+  const redis: Redis = createRedis(config.redis.url, config.redis.keyPrefix);
+  const http = { baseUrl: config.wechat.apiBaseUrl, timeoutMs: config.wechat.requestTimeoutMs };
+  const integrations: Integrations = {
+    wechatLogin: createWechatLogin({ ...http, appId: config.wechat.appId, appSecret: config.wechat.appSecret }),
+    ...overrides,
+  };
+
+  const models = {
+    staffUsers: staffUserModel(conn),
+    portalAccounts: portalAccountModel(conn),
+    invites: inviteModel(conn),
+    customers: customerModel(conn),
+    projects: projectModel(conn),
+  };
+  const audit = new AuditLog(conn);
+  await ensureIndexes(conn);
+
+  const policy = new Policy();
+  registerCustomerPolicy(policy);
+  const sessions = new SessionStore(redis);
+  const limiters: RateLimiters = createRateLimiters(redis, config.rateLimit);
+
+  const customers = new CustomerService(models.customers, policy);
+  const auth = new AuthService({ ...models, sessions, redis, customers, audit, config: config.auth, ...integrations });
+  const invites = new InviteService({
+    ...models,
+    customers,
+    sessions,
+    audit,
+    auth,
+    inviteTtlSeconds: config.auth.inviteTtlSeconds,
+    publicUrl: config.http.publicUrl,
+  });
+  const staffAdmin = new StaffAdminService({ ...models, sessions, audit });
+
+  const routes: AnyRoute[] = [
+    clientConfigRoute(config),
+    ...authRoutes(auth, invites),
+    ...inviteRoutes(invites),
+    ...staffAdminRoutes(staffAdmin),
+  ];
+
+  return {
+    config,
+    logger,
+    conn,
+    redis,
+    models,
+    audit,
+    policy,
+    sessions,
+    limiters,
+    services: { auth, invites, staffAdmin, customers },
+    routes,
+    async close() {
+      await Promise.allSettled([conn.close(), redis.quit()]);
+    },
+  };
+}
+
+export type Container = Awaited<ReturnType<typeof buildContainer>>;

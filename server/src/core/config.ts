@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration is read once, from config/default.json, config/<NODE_ENV>.json and the environment,
+ * validated, and frozen. Nothing else in the server reads process.env.
+ */
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+const limiterSchema = z.object({
+  points: z.number().int().positive(),
+  durationSeconds: z.number().int().positive(),
+});
+
+const configSchema = z.object({
+  env: z.enum(['development', 'test', 'production']),
+  appName: z.string().min(1),
+  http: z.object({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    publicUrl: z.url(),
+    jsonLimit: z.string().regex(/^\d+(kb|mb)$/),
+    trustProxy: z.boolean(),
+    shutdownGraceMs: z.number().int().positive(),
+  }),
+  mongodb: z.object({ uri: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI') }),
+  redis: z.object({ url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI'), keyPrefix: z.string() }),
+  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  auth: z.object({
+    staffTokenTtlSeconds: z.number().int().positive(),
+    portalTokenTtlSeconds: z.number().int().positive(),
+    maxFailedLogins: z.number().int().positive(),
+    lockoutSeconds: z.number().int().positive(),
+    inviteTtlSeconds: z.number().int().positive(),
+  }),
+  rateLimit: z.object({ perIp: limiterSchema, perAccount: limiterSchema, login: limiterSchema }),
+  wechat: z.object({
+    appId: z.string().regex(/^wx[0-9a-zA-Z]{8,}$/, 'must be a mini-program AppID (wx…)'),
+    appSecret: z.string().min(8, 'secret required (WECHAT_APP_SECRET or WECHAT_APP_SECRET_FILE)'),
+    apiBaseUrl: z.url(),
+    wecomBaseUrl: z.url(),
+    requestTimeoutMs: z.number().int().positive().default(5000),
+  }),
+  h5: z.object({ staticDir: z.string(), wechatBridgeUrl: z.url().nullable() }),
+  files: z.object({ dataDir: z.string() }),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+type Env = Record<string, string | undefined>;
+type PlainObject = Record<string, unknown>;
+
+function isPlainObject(v: unknown): v is PlainObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function deepMerge(base: PlainObject, over: PlainObject): PlainObject {
+  const out: PlainObject = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prev = out[key];
+    out[key] = isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value;
+  }
+  return out;
+}
+
+function readJson(file: string): PlainObject {
+  if (!fs.existsSync(file)) return {};
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as PlainObject;
+}
+
+/** A secret comes from VAR, or from the file named by VAR_FILE (Docker/K8s secrets). */
+function secretFrom(env: Env, name: string): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file) return fs.readFileSync(file, 'utf8').trim();
+  return env[name];
+}
+
+const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+
+/** Environment variables and where they land. Every one is documented in README.md. */
+function fromEnv(env: Env): PlainObject {
+  const entries: Array<[string[], unknown]> = [
+    [['http', 'host'], env.HOST],
+    [['http', 'port'], num(env.PORT)],
+    [['http', 'publicUrl'], env.PUBLIC_URL],
+    [['mongodb', 'uri'], env.MONGODB_URI],
+    [['redis', 'url'], env.REDIS_URL],
+    [['redis', 'keyPrefix'], env.REDIS_KEY_PREFIX],
+    [['log', 'level'], env.LOG_LEVEL],
+    [['wechat', 'appId'], env.WECHAT_APP_ID],
+    [['wechat', 'appSecret'], secretFrom(env, 'WECHAT_APP_SECRET')],
+    [['wechat', 'apiBaseUrl'], env.WECHAT_API_BASE_URL],
+    [['wechat', 'wecomBaseUrl'], env.WECOM_BASE_URL],
+    [['h5', 'wechatBridgeUrl'], env.H5_WECHAT_BRIDGE_URL],
+    [['files', 'dataDir'], env.DATA_DIR ? path.join(env.DATA_DIR, 'files') : undefined],
+  ];
+  let out: PlainObject = {};
+  for (const [keys, value] of entries) {
+    if (value === undefined) continue;
+    const patch = keys.reduceRight<unknown>((acc, k) => ({ [k]: acc }), value) as PlainObject;
+    out = deepMerge(out, patch);
+  }
+  return out;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (isPlainObject(value)) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export interface LoadConfigOptions {
+  env?: Env;
+  /** Applied last; tests use it for per-file database names and ports. */
+  overrides?: PlainObject;
+  configDir?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig> {
+  const env = options.env ?? process.env;
+  const name = env.NODE_ENV ?? 'development';
+  const dir = options.configDir ?? path.join(REPO_ROOT, 'config');
+  let merged = deepMerge(readJson(path.join(dir, 'default.json')), readJson(path.join(dir, `${name}.json`)));
+  merged = deepMerge(merged, { env: name });
+  merged = deepMerge(merged, fromEnv(env));
+  if (options.overrides) merged = deepMerge(merged, options.overrides);
+  delete merged.services; // ports of the embedded services: read by scripts/, not the server
+
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const config = parsed.data;
+  if (!path.isAbsolute(config.h5.staticDir)) config.h5.staticDir = path.join(REPO_ROOT, config.h5.staticDir);
+  if (!path.isAbsolute(config.files.dataDir)) config.files.dataDir = path.join(REPO_ROOT, config.files.dataDir);
+  return deepFreeze(config);
+}

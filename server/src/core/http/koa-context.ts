@@ -1,0 +1,14 @@
+import type { Logger } from '../logger';
+import type { Actor } from '../auth/actor';
+
+declare module 'koa' {
+  interface DefaultContext {
+    log: Logger;
+  }
+  interface DefaultState {
+    actor?: Actor;
+    requestId?: string;
+  }
+}
+
+export {};

@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from './core/config';
+import { createLogger } from './core/logger';
+import { startServer } from './server';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nThe API refuses to start. See README.md, "Configuration".\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.log.level);
+  const server = await startServer(config, logger);
+  logger.info({ url: server.url, env: config.env }, 'Gantry API listening');
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Gantry API failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { createStaffSchema, objectIdSchema, staffListQuerySchema, staffUserSchema, updateStaffSchema } from '@gantry/shared';
+import { defineRoute, type AnyRoute } from '../../core/http/route';
+import type { StaffAdminService } from './staff-admin.service';
+
+const idParams = z.object({ id: objectIdSchema });
+
+export function staffAdminRoutes(staff: StaffAdminService): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/admin/users',
+      summary: 'Create a staff account',
+      tags: ['admin'],
+      auth: ['admin'],
+      body: createStaffSchema,
+      response: staffUserSchema,
+      status: 201,
+      handler: ({ body, actor, ctx }) => staff.create(actor, body, ctx.state.requestId),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/admin/users',
+      summary: 'List staff accounts (cursor-paginated, newest first)',
+      tags: ['admin'],
+      auth: ['admin'],
+      query: staffListQuerySchema,
+      response: z.object({ items: z.array(staffUserSchema), nextCursor: z.string().nullable() }),
+      handler: ({ query }) => staff.list(query),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/admin/users/:id',
+      summary: 'Change a staff account’s role, name, or deactivate it (revokes its tokens at once)',
+      tags: ['admin'],
+      auth: ['admin'],
+      params: idParams,
+      body: updateStaffSchema,
+      response: staffUserSchema,
+      handler: ({ params, body, actor, ctx }) => staff.update(actor, params.id, body, ctx.state.requestId),
+    }),
+  ];
+}

@@ -1,0 +1,46 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { STAFF_ROLES, type StaffRole, type StaffUser } from '@gantry/shared';
+import { modelOn } from '../../core/db';
+
+export interface StaffUserDoc {
+  _id: Types.ObjectId;
+  username: string;
+  passwordHash: string;
+  name: string;
+  role: StaffRole;
+  phone: string | null;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const staffUserSchema = new Schema<StaffUserDoc>(
+  {
+    username: { type: String, required: true, unique: true },
+    passwordHash: { type: String, required: true },
+    name: { type: String, required: true },
+    role: { type: String, required: true, enum: STAFF_ROLES },
+    phone: { type: String, default: null },
+    active: { type: Boolean, required: true, default: true },
+  },
+  { collection: 'staff_users', timestamps: true },
+);
+staffUserSchema.index({ role: 1, _id: -1 });
+
+export type StaffUserModel = Model<StaffUserDoc>;
+
+export function staffUserModel(conn: Connection): StaffUserModel {
+  return modelOn(conn, 'StaffUser', staffUserSchema);
+}
+
+export function toStaffUser(doc: StaffUserDoc): StaffUser {
+  return {
+    id: String(doc._id),
+    username: doc.username,
+    name: doc.name,
+    role: doc.role,
+    phone: doc.phone,
+    active: doc.active,
+    createdAt: doc.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,57 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { createApp, type AppState } from './app';
+import { buildContainer, type Integrations } from './container';
+import type { AppConfig } from './core/config';
+import type { Logger } from './core/logger';
+
+export interface RunningServer {
+  url: string;
+  container: Awaited<ReturnType<typeof buildContainer>>;
+  /** Stop accepting, let requests in flight finish (up to the grace period), then close connections. */
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  config: Readonly<AppConfig>,
+  logger: Logger,
+  overrides: Partial<Integrations> = {},
+): Promise<RunningServer> {
+  const container = await buildContainer(config, logger, overrides);
+  const state: AppState = { shuttingDown: false };
+  const app = createApp(container, state);
+  const server = http.createServer(app.callback());
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const url = `http://${config.http.host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      state.shuttingDown = true;
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        logger.warn({ open: sockets.size }, 'grace period over, closing remaining connections');
+        server.closeAllConnections();
+      }, config.http.shutdownGraceMs);
+      await drained;
+      clearTimeout(timer);
+      await container.close();
+    })());
+
+  return { url, container, close };
+}

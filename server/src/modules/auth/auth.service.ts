@@ -77,7 +77,7 @@ export class AuthService {
           $set: { lastLoginAt: new Date(), ...(identity.unionid ? { unionid: identity.unionid } : {}) },
           $setOnInsert: { openid: identity.openid, customerId: null, name: '微信用户', boundAt: null },
         },
-        { upsert: true, new: true },
+        { upsert: true, returnDocument: 'after' },
       )
       .lean<PortalAccountDoc>();
     if (!account) throw new AppError('INTERNAL', 'portal account upsert returned nothing');

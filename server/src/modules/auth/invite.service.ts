@@ -83,7 +83,7 @@ export class InviteService {
       .findOneAndUpdate(
         { _id: accountId, customerId: null },
         { $set: { customerId: invite.customerId, boundAt: new Date() } },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<PortalAccountDoc>();
     if (!bound) throw new ConflictError('ALREADY_BOUND');
@@ -105,7 +105,7 @@ export class InviteService {
       .findOneAndUpdate(
         { code, usedAt: null, expiresAt: { $gt: now } },
         { $set: { usedAt: now, usedBy: accountId } },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<InviteDoc>();
     if (claimed) return claimed;

@@ -16,6 +16,11 @@ export async function seedDemo(container: Container): Promise<boolean> {
   if ((await models.staffUsers.estimatedDocumentCount()) > 0) return false;
 
   const staffIds = new Map<string, Types.ObjectId>();
+  const staffId = (username: string) => {
+    const id = staffIds.get(username);
+    if (!id) throw new Error(`demo data names unknown staff ${username}`);
+    return id;
+  };
   for (const s of DEMO_STAFF) {
     const user = await services.staffAdmin.create(null, { ...s, password: DEMO_PASSWORD });
     staffIds.set(s.username, new Types.ObjectId(user.id));
@@ -29,7 +34,7 @@ export async function seedDemo(container: Container): Promise<boolean> {
       tier: c.tier,
       phone: c.phone,
       tags: c.tags,
-      ownerId: c.owner ? staffIds.get(c.owner) : null,
+      ownerId: c.owner ? staffId(c.owner) : null,
     });
     customerIds.set(c.key, doc._id);
     if (c.portalOpenid) {
@@ -53,8 +58,8 @@ export async function seedDemo(container: Container): Promise<boolean> {
       name: p.name,
       customerId: customerIds.get(p.customer),
       address: p.address,
-      pmId: staffIds.get('zhangwei'),
-      engineerIds: [staffIds.get('chengang')],
+      pmId: staffId('zhangwei'),
+      engineerIds: [staffId('chengang')],
       status: p.status,
       plannedStart,
       plannedEnd: new Date(plannedStart.getTime() + p.durationDays * DAY),

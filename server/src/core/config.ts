@@ -6,7 +6,14 @@ import { z } from 'zod';
  * Configuration is read once, from config/default.json, config/<NODE_ENV>.json and the environment,
  * validated, and frozen. Nothing else in the server reads process.env.
  */
-const REPO_ROOT = path.resolve(__dirname, '../../..');
+/** The checkout root: the folder holding config/default.json, above this file (source) or the bundle (dist). */
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'config', 'default.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, '../../..');
+  }
+}
+const REPO_ROOT = findRepoRoot(__dirname);
 
 const limiterSchema = z.object({
   points: z.number().int().positive(),

@@ -1,0 +1,18 @@
+const isH5 = process.env.TARO_ENV === 'h5';
+
+export default defineAppConfig({
+  pages: [
+    'pages/login/index',
+    // The browser stands in for WeChat through the simulator; the mini-program has WeChat itself.
+    ...(isH5 ? ['pages/login/wechat-sim/index'] : []),
+    'pages/login/staff/index',
+    'pages/bind/index',
+    'pages/home/index',
+  ],
+  window: {
+    backgroundTextStyle: 'light',
+    navigationBarBackgroundColor: '#1f4e8c',
+    navigationBarTitleText: 'Gantry',
+    navigationBarTextStyle: 'white',
+  },
+});

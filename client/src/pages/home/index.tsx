@@ -1,0 +1,54 @@
+import { useCallback, useState } from 'react';
+import { useDidShow } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import type { SessionUser } from '@gantry/shared';
+import { RoleHome } from '../../components/home/RoleHome';
+import { messageOf } from '../../components/ui/errors';
+import { platform } from '../../platform';
+import { ROUTES } from '../../routes';
+import { logout, me } from '../../services/auth';
+import { clearSession, getSessionUser, getToken, needsBinding, updateSessionUser } from '../../store/session';
+
+/** Shows the signed-in user's role home; the server's `/me` decides who that is. */
+export default function HomePage() {
+  const [user, setUser] = useState<SessionUser | null>(() => getSessionUser());
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    if (!getToken()) {
+      await platform.reLaunch(ROUTES.login);
+      return;
+    }
+    try {
+      const current = await me();
+      updateSessionUser(current);
+      if (needsBinding(current)) {
+        await platform.reLaunch(ROUTES.bind);
+        return;
+      }
+      setUser(current);
+      setError(null);
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  }, []);
+
+  useDidShow(() => {
+    void refresh();
+  });
+
+  const signOut = useCallback(async () => {
+    await logout().catch(() => undefined);
+    clearSession();
+    await platform.reLaunch(ROUTES.login);
+  }, []);
+
+  if (!user) {
+    return (
+      <View className="page">
+        <Text className="hint">{error ?? '加载中…'}</Text>
+      </View>
+    );
+  }
+  return <RoleHome user={user} onLogout={() => void signOut()} />;
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '微信登录（模拟）' });

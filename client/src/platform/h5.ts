@@ -1,0 +1,69 @@
+import { commonPlatform } from './common';
+import { PlatformError, type Platform, type SubscribeDecision } from './types';
+
+/**
+ * In a browser there is no WeChat: the simulator's bridge issues login codes, shows a pay page and
+ * records subscribe grants. Taro's own H5 stubs of these APIs must never be used, because they
+ * "succeed" without doing anything.
+ */
+let bridgeUrl: string | null = null;
+
+/** The simulator grants subscriptions per openid; the browser remembers which one it signed in as. */
+const SIM_OPENID_KEY = 'gantry.sim.openid';
+
+function bridge(): string {
+  if (!bridgeUrl) throw new PlatformError('当前环境未配置微信模拟服务，无法使用微信功能');
+  return bridgeUrl.replace(/\/+$/, '');
+}
+
+async function postToBridge<T>(path: string, body: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${bridge()}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new PlatformError('无法连接微信模拟服务');
+  }
+  if (!response.ok) throw new PlatformError(`微信模拟服务出错（${response.status}）`);
+  return (await response.json()) as T;
+}
+
+export const h5Platform: Platform = {
+  ...commonPlatform,
+  name: 'h5',
+  configure(settings) {
+    bridgeUrl = settings.wechatBridgeUrl;
+  },
+  async login(openid) {
+    if (!openid) throw new PlatformError('请输入微信 openid');
+    const { code } = await postToBridge<{ code?: string }>('/__sim/login-code', { openid });
+    if (!code) throw new PlatformError('微信模拟服务未返回登录凭证');
+    commonPlatform.storage.set(SIM_OPENID_KEY, openid);
+    return code;
+  },
+  async requestPayment(params) {
+    if (!params.outTradeNo) throw new PlatformError('缺少订单号，无法打开模拟支付页');
+    const query = new URLSearchParams({ out_trade_no: params.outTradeNo, return: window.location.href });
+    // Like WeChat's cashier, the pay page takes over and comes back here; the server's records
+    // (not this promise) say whether the payment happened.
+    window.location.assign(`${bridge()}/__sim/pay-page?${query.toString()}`);
+  },
+  async requestSubscribeMessage(templateIds) {
+    const openid = commonPlatform.storage.get<string>(SIM_OPENID_KEY);
+    if (!openid) throw new PlatformError('请先使用微信登录');
+    const decisions: Record<string, SubscribeDecision> = {};
+    for (const templateId of templateIds) {
+      await postToBridge('/__sim/subscriptions', { openid, templateId, count: 1 });
+      decisions[templateId] = 'accept';
+    }
+    return decisions;
+  },
+  async scanCode() {
+    const value = window.prompt('请输入二维码内容（浏览器模拟扫码）');
+    if (!value) throw new PlatformError('已取消扫码');
+    return value;
+  },
+};

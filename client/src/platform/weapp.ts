@@ -1,0 +1,32 @@
+import Taro from '@tarojs/taro';
+import { commonPlatform } from './common';
+import { PlatformError, type Platform, type SubscribeDecision } from './types';
+
+export const weappPlatform: Platform = {
+  ...commonPlatform,
+  name: 'weapp',
+  configure() {
+    // The mini-program talks to WeChat itself; nothing to configure.
+  },
+  async login() {
+    const { code } = await Taro.login();
+    if (!code) throw new PlatformError('微信登录失败，请重试');
+    return code;
+  },
+  async requestPayment({ timeStamp, nonceStr, package: pkg, signType, paySign }) {
+    await Taro.requestPayment({ timeStamp, nonceStr, package: pkg, signType, paySign });
+  },
+  async requestSubscribeMessage(templateIds) {
+    const result = await Taro.requestSubscribeMessage({ tmplIds: templateIds, entityIds: [] });
+    const decisions: Record<string, SubscribeDecision> = {};
+    for (const id of templateIds) {
+      const value = (result as unknown as Record<string, unknown>)[id];
+      decisions[id] = typeof value === 'string' ? (value as SubscribeDecision) : 'reject';
+    }
+    return decisions;
+  },
+  async scanCode() {
+    const { result } = await Taro.scanCode({ onlyFromCamera: false });
+    return result;
+  },
+};

@@ -9,7 +9,11 @@ import { clientConfigRoute } from './core/http/client-config';
 import type { Logger } from './core/logger';
 import { Policy } from './core/policy';
 import { createRedis, type Redis } from './core/redis';
+import { jobRunModel } from './core/scheduler/job-run.model';
+import { jobsRoutes } from './core/scheduler/jobs.routes';
+import { Scheduler } from './core/scheduler/scheduler';
 import { createWechatLogin, type WechatLogin } from './integrations/wechat/login';
+import { registerJobs } from './jobs';
 import { AuthService } from './modules/auth/auth.service';
 import { authRoutes } from './modules/auth/auth.routes';
 import { InviteService } from './modules/auth/invite.service';
@@ -50,6 +54,7 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
     projects: projectModel(conn),
   };
   const audit = new AuditLog(conn);
+  const jobRuns = jobRunModel(conn);
   await ensureIndexes(conn);
 
   const policy = new Policy();
@@ -69,12 +74,17 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
     publicUrl: config.http.publicUrl,
   });
   const staffAdmin = new StaffAdminService({ ...models, sessions, audit });
+  const services = { auth, invites, staffAdmin, customers };
+
+  const scheduler = new Scheduler({ redis, runs: jobRuns, audit, logger, config: config.scheduler });
+  registerJobs(scheduler, services);
 
   const routes: AnyRoute[] = [
     clientConfigRoute(config),
     ...authRoutes(auth, invites),
     ...inviteRoutes(invites),
     ...staffAdminRoutes(staffAdmin),
+    ...jobsRoutes(scheduler),
   ];
 
   return {
@@ -87,9 +97,11 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
     policy,
     sessions,
     limiters,
-    services: { auth, invites, staffAdmin, customers },
+    services,
+    scheduler,
     routes,
     async close() {
+      await scheduler.stop();
       await Promise.allSettled([conn.close(), redis.quit()]);
     },
   };

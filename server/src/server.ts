@@ -37,11 +37,13 @@ export async function startServer(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const url = `http://${config.http.host}:${port}`;
+  if (config.scheduler.enabled) container.scheduler.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       state.shuttingDown = true;
+      const schedulerStopped = container.scheduler.stop();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => {
@@ -50,6 +52,7 @@ export async function startServer(
       }, config.http.shutdownGraceMs);
       await drained;
       clearTimeout(timer);
+      await schedulerStopped;
       await container.close();
     })());
 

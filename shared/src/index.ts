@@ -5,3 +5,4 @@ export * from './auth';
 export * from './zod-locale';
 export * from './crm';
 export * from './projects';
+export * from './jobs';

@@ -51,6 +51,12 @@ const configSchema = z.object({
   }),
   h5: z.object({ staticDir: z.string(), wechatBridgeUrl: z.url().nullable() }),
   files: z.object({ dataDir: z.string() }),
+  scheduler: z.object({
+    enabled: z.boolean().default(true),
+    timezone: z.string().min(1).default('Asia/Shanghai'),
+    /** Per-job overrides by job name: another cron, or off. */
+    jobs: z.record(z.string(), z.object({ cron: z.string().min(1).optional(), enabled: z.boolean().optional() })).default({}),
+  }),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -110,6 +116,19 @@ function fromEnv(env: Env): PlainObject {
   return out;
 }
 
+/** GANTRY_CONFIG_JSON: a JSON object merged over everything else (child processes in tests, one-off tweaks). */
+function fromJsonEnv(text: string | undefined): PlainObject {
+  if (!text) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(['GANTRY_CONFIG_JSON: not valid JSON']);
+  }
+  if (!isPlainObject(value)) throw new ConfigError(['GANTRY_CONFIG_JSON: must be a JSON object']);
+  return value;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -139,6 +158,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
   let merged = deepMerge(readJson(path.join(dir, 'default.json')), readJson(path.join(dir, `${name}.json`)));
   merged = deepMerge(merged, { env: name });
   merged = deepMerge(merged, fromEnv(env));
+  merged = deepMerge(merged, fromJsonEnv(env.GANTRY_CONFIG_JSON));
   if (options.overrides) merged = deepMerge(merged, options.overrides);
   delete merged.services; // ports of the embedded services: read by scripts/, not the server
 

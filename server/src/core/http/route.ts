@@ -37,8 +37,8 @@ export interface RouteSpec<A extends AuthRule, B extends Schema, Q extends Schem
   query?: Q;
   params?: P;
   response?: z.ZodType;
-  /** 200 by default; 201 for creations; 204 answers no body. */
-  status?: 200 | 201 | 204;
+  /** 200 by default; 201 for creations; 202 for work started in the background; 204 answers no body. */
+  status?: 200 | 201 | 202 | 204;
   /** An extra, stricter limiter keyed by client IP (sign-in endpoints). */
   limiter?: 'login';
   handler(input: RouteInput<A, B, Q, P>): Promise<unknown>;

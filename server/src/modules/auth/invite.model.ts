@@ -25,6 +25,7 @@ const inviteSchema = new Schema<InviteDoc>(
   { collection: 'invites', timestamps: { createdAt: true, updatedAt: false } },
 );
 inviteSchema.index({ customerId: 1, createdAt: -1 });
+inviteSchema.index({ expiresAt: 1 }); // purgeExpired
 
 export type InviteModel = Model<InviteDoc>;
 

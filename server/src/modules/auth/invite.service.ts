@@ -19,6 +19,8 @@ function newInviteCode(): string {
   return Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join('');
 }
 
+const PURGE_BATCH = 500;
+
 export interface InviteServiceDeps {
   invites: InviteModel;
   portalAccounts: PortalAccountModel;
@@ -53,6 +55,23 @@ export class InviteService {
       qrDataUrl: await QRCode.toDataURL(bindUrl, { errorCorrectionLevel: 'M', margin: 2, width: 320 }),
       customerId: String(customer._id),
     };
+  }
+
+  /**
+   * Deletes invites that expired more than `olderThanDays` ago (used or not: a binding is kept in
+   * the audit log). Bounded per call, so one run never holds the database for long.
+   */
+  async purgeExpired(olderThanDays = 30, maxBatches = 20): Promise<{ deleted: number }> {
+    const cutoff = new Date(Date.now() - olderThanDays * 86_400_000);
+    let deleted = 0;
+    for (let batch = 0; batch < maxBatches; batch += 1) {
+      const ids = await this.deps.invites.find({ expiresAt: { $lt: cutoff } }, { _id: 1 }).limit(PURGE_BATCH).lean();
+      if (ids.length === 0) break;
+      const res = await this.deps.invites.deleteMany({ _id: { $in: ids.map((doc) => doc._id) } });
+      deleted += res.deletedCount;
+      if (ids.length < PURGE_BATCH) break;
+    }
+    return { deleted };
   }
 
   private async insertWithFreshCode(customerId: Types.ObjectId, createdBy: Types.ObjectId, expiresAt: Date) {

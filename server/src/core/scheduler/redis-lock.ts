@@ -1,0 +1,32 @@
+import crypto from 'node:crypto';
+import type { Redis } from '../redis';
+
+// Delete only if the key still holds our token: a lock that expired and was taken by another
+// holder must survive our late release.
+const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * Redis locks for the scheduler. Keys go through ioredis (and its keyPrefix); the release script
+ * receives its key as KEYS[1], which ioredis prefixes too.
+ */
+export class RedisLock {
+  constructor(private readonly redis: Redis) {}
+
+  /** Takes `key` for `ttlMs`; answers the token that releases it, or null if someone holds it. */
+  async acquire(key: string, ttlMs: number): Promise<string | null> {
+    const token = crypto.randomBytes(16).toString('hex');
+    const ok = await this.redis.set(key, token, 'PX', ttlMs, 'NX');
+    return ok === 'OK' ? token : null;
+  }
+
+  /** True when the lock was ours and is now gone; false when it expired or belongs to another. */
+  async release(key: string, token: string): Promise<boolean> {
+    const deleted = await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
+    return deleted === 1;
+  }
+
+  /** A one-time claim (never released, it just expires): true for exactly one caller per key. */
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.acquire(key, ttlMs)) !== null;
+  }
+}

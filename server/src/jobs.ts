@@ -1,0 +1,22 @@
+import type { Scheduler } from './core/scheduler/scheduler';
+import type { InviteService } from './modules/auth/invite.service';
+
+/** The services the jobs call (the container's services object satisfies it). */
+export interface JobServices {
+  invites: InviteService;
+}
+
+/**
+ * THE list of scheduled jobs. Each job is a thin entry point that calls one service method; the
+ * scheduler adds the Redis locks, the run records and the timeout. Cron and on/off can be
+ * overridden per job in config `scheduler.jobs.<name>`.
+ */
+export function registerJobs(scheduler: Scheduler, services: JobServices): void {
+  scheduler.register({
+    name: 'invites.purge-expired',
+    description: '删除过期超过 30 天的客户邀请码',
+    cron: '0 30 3 * * *',
+    timeoutMs: 5 * 60_000,
+    run: () => services.invites.purgeExpired(30),
+  });
+}

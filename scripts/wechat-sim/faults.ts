@@ -12,6 +12,12 @@ export function faultMiddleware(state: SimState, endpoint: SimEndpoint) {
     const fault = state.takeFault(endpoint);
     if (!fault) return next();
     if (fault.delayMs) await sleep(fault.delayMs);
+    // A caller that hung up during the delay never finished its request: like a connection cut
+    // before WeChat read it, nothing is processed (tests kill workers mid-delivery this way).
+    if (ctx.req.socket.destroyed) {
+      ctx.respond = false;
+      return;
+    }
     if (fault.errcode === undefined && fault.httpStatus === undefined) return next();
     if (endpoint === 'pay') {
       ctx.status = fault.httpStatus ?? 500;

@@ -12,7 +12,13 @@ import { createRedis, type Redis } from './core/redis';
 import { jobRunModel } from './core/scheduler/job-run.model';
 import { jobsRoutes } from './core/scheduler/jobs.routes';
 import { Scheduler } from './core/scheduler/scheduler';
+import { EventBus } from './core/events';
+import { createAccessTokens } from './integrations/wechat/access-token';
 import { createWechatLogin, type WechatLogin } from './integrations/wechat/login';
+import { createSubscribeMessages, type SubscribeMessages } from './integrations/wechat/subscribe';
+import { createWecomRobot, type WecomRobot } from './integrations/wechat/wecom-robot';
+import { AccountDirectory } from './modules/auth/account-directory';
+import { createNotificationsModule } from './modules/notifications/notifications.module';
 import { registerJobs } from './jobs';
 import { AuthService } from './modules/auth/auth.service';
 import { authRoutes } from './modules/auth/auth.routes';
@@ -31,6 +37,8 @@ import { projectModel } from './modules/projects/project.model';
 /** Integrations a test may replace with its own (they still speak to the WeChat simulator). */
 export interface Integrations {
   wechatLogin: WechatLogin;
+  subscribeMessages: SubscribeMessages;
+  wecomRobot: WecomRobot;
 }
 
 /**
@@ -41,10 +49,17 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
   const conn: Connection = await connectDatabase(config.mongodb.uri);
   const redis: Redis = createRedis(config.redis.url, config.redis.keyPrefix);
   const http = { baseUrl: config.wechat.apiBaseUrl, timeoutMs: config.wechat.requestTimeoutMs };
+  const wechatApp = { ...http, appId: config.wechat.appId, appSecret: config.wechat.appSecret };
   const integrations: Integrations = {
-    wechatLogin: createWechatLogin({ ...http, appId: config.wechat.appId, appSecret: config.wechat.appSecret }),
+    wechatLogin: createWechatLogin(wechatApp),
+    subscribeMessages: createSubscribeMessages(createAccessTokens(redis, wechatApp), {
+      ...http,
+      miniprogramState: config.notifications.miniprogramState,
+    }),
+    wecomRobot: createWecomRobot({ baseUrl: config.wechat.wecomBaseUrl, timeoutMs: config.wechat.requestTimeoutMs }),
     ...overrides,
   };
+  const events = new EventBus(logger);
 
   const models = {
     staffUsers: staffUserModel(conn),
@@ -55,6 +70,17 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
   };
   const audit = new AuditLog(conn);
   const jobRuns = jobRunModel(conn);
+  const notifications = createNotificationsModule({
+    conn,
+    redis,
+    logger,
+    audit,
+    events,
+    directory: new AccountDirectory(models.staffUsers, models.portalAccounts),
+    subscribeMessages: integrations.subscribeMessages,
+    wecomRobot: integrations.wecomRobot,
+    config: config.notifications,
+  });
   await ensureIndexes(conn);
 
   const policy = new Policy();
@@ -74,7 +100,7 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
     publicUrl: config.http.publicUrl,
   });
   const staffAdmin = new StaffAdminService({ ...models, sessions, audit });
-  const services = { auth, invites, staffAdmin, customers };
+  const services = { auth, invites, staffAdmin, customers, ...notifications.services };
 
   const scheduler = new Scheduler({ redis, runs: jobRuns, audit, logger, config: config.scheduler });
   registerJobs(scheduler, services);
@@ -85,6 +111,7 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
     ...inviteRoutes(invites),
     ...staffAdminRoutes(staffAdmin),
     ...jobsRoutes(scheduler),
+    ...notifications.routes,
   ];
 
   return {
@@ -92,8 +119,10 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
     logger,
     conn,
     redis,
-    models,
+    models: { ...models, ...notifications.models },
     audit,
+    events,
+    outboxWorker: notifications.worker,
     policy,
     sessions,
     limiters,
@@ -101,7 +130,7 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
     scheduler,
     routes,
     async close() {
-      await scheduler.stop();
+      await Promise.all([scheduler.stop(), notifications.worker.stop()]);
       await Promise.allSettled([conn.close(), redis.quit()]);
     },
   };

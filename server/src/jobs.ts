@@ -1,9 +1,11 @@
 import type { Scheduler } from './core/scheduler/scheduler';
 import type { InviteService } from './modules/auth/invite.service';
+import type { DigestService } from './modules/notifications/digest.service';
 
 /** The services the jobs call (the container's services object satisfies it). */
 export interface JobServices {
   invites: InviteService;
+  digest: DigestService;
 }
 
 /**
@@ -18,5 +20,12 @@ export function registerJobs(scheduler: Scheduler, services: JobServices): void 
     cron: '0 30 3 * * *',
     timeoutMs: 5 * 60_000,
     run: () => services.invites.purgeExpired(30),
+  });
+  scheduler.register({
+    name: 'notifications.daily-digest',
+    description: '把当天暂缓推送的通知汇总成一条站内消息摘要',
+    cron: '0 0 20 * * *',
+    timeoutMs: 10 * 60_000,
+    run: () => services.digest.buildDigests(),
   });
 }

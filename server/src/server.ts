@@ -38,12 +38,13 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const url = `http://${config.http.host}:${port}`;
   if (config.scheduler.enabled) container.scheduler.start();
+  if (config.notifications.worker.enabled) container.outboxWorker.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       state.shuttingDown = true;
-      const schedulerStopped = container.scheduler.stop();
+      const schedulerStopped = Promise.all([container.scheduler.stop(), container.outboxWorker.stop()]);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => {

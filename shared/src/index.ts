@@ -5,4 +5,5 @@ export * from './auth';
 export * from './zod-locale';
 export * from './crm';
 export * from './projects';
+export * from './notifications';
 export * from './jobs';

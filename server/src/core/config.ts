@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { notificationsConfigSchema, parseRobotKeys } from '../modules/notifications/notifications.config';
 
 /**
  * Configuration is read once, from config/default.json, config/<NODE_ENV>.json and the environment,
@@ -51,6 +52,7 @@ const configSchema = z.object({
   }),
   h5: z.object({ staticDir: z.string(), wechatBridgeUrl: z.url().nullable() }),
   files: z.object({ dataDir: z.string() }),
+  notifications: notificationsConfigSchema,
   scheduler: z.object({
     enabled: z.boolean().default(true),
     timezone: z.string().min(1).default('Asia/Shanghai'),
@@ -92,6 +94,7 @@ const num = (v: string | undefined) => (v === undefined || v === '' ? undefined 
 
 /** Environment variables and where they land. Every one is documented in README.md. */
 function fromEnv(env: Env): PlainObject {
+  const wecomKeys = secretFrom(env, 'WECOM_ROBOT_KEYS');
   const entries: Array<[string[], unknown]> = [
     [['http', 'host'], env.HOST],
     [['http', 'port'], num(env.PORT)],
@@ -105,6 +108,7 @@ function fromEnv(env: Env): PlainObject {
     [['wechat', 'apiBaseUrl'], env.WECHAT_API_BASE_URL],
     [['wechat', 'wecomBaseUrl'], env.WECOM_BASE_URL],
     [['h5', 'wechatBridgeUrl'], env.H5_WECHAT_BRIDGE_URL],
+    [['notifications', 'wecom', 'robots'], wecomKeys ? parseRobotKeys(wecomKeys) : undefined],
     [['files', 'dataDir'], env.DATA_DIR ? path.join(env.DATA_DIR, 'files') : undefined],
   ];
   let out: PlainObject = {};

@@ -1,0 +1,87 @@
+import type { Connection } from 'mongoose';
+import type { AuditLog } from '../../core/audit';
+import type { EventBus } from '../../core/events';
+import type { Logger } from '../../core/logger';
+import type { Redis } from '../../core/redis';
+import type { SubscribeMessages } from '../../integrations/wechat/subscribe';
+import type { WecomRobot } from '../../integrations/wechat/wecom-robot';
+import type { AccountDirectory } from '../auth/account-directory';
+import { InboxChannel } from './channels/inbox.channel';
+import { SubscribeChannel } from './channels/subscribe.channel';
+import { WecomChannel } from './channels/wecom.channel';
+import { DigestService } from './digest.service';
+import { grantModel } from './grant.model';
+import { inboxItemModel } from './inbox.model';
+import { InboxService } from './inbox.service';
+import { noticeModel } from './notice.model';
+import { NotificationService } from './notification.service';
+import type { NotificationsConfig } from './notifications.config';
+import { notificationRoutes } from './notifications.routes';
+import { OutboxAdminService } from './outbox-admin.service';
+import { OutboxWorker } from './outbox.worker';
+import { preferenceModel } from './preference.model';
+import { PreferenceService } from './preference.service';
+import { SubscriptionService } from './subscription.service';
+
+export interface NotificationsModuleDeps {
+  conn: Connection;
+  redis: Redis;
+  logger: Logger;
+  audit: AuditLog;
+  events: EventBus;
+  directory: AccountDirectory;
+  subscribeMessages: SubscribeMessages;
+  wecomRobot: WecomRobot;
+  config: NotificationsConfig;
+}
+
+/** Builds the notifications domain and subscribes it to every domain event. */
+export function createNotificationsModule(d: NotificationsModuleDeps) {
+  const models = {
+    notices: noticeModel(d.conn),
+    inbox: inboxItemModel(d.conn),
+    grants: grantModel(d.conn),
+    preferences: preferenceModel(d.conn),
+  };
+  const worker = new OutboxWorker({
+    notices: models.notices,
+    logger: d.logger.child({ component: 'outbox' }),
+    leaseSeconds: d.config.leaseSeconds,
+    maxAttempts: d.config.maxAttempts,
+    backoffSeconds: d.config.backoffSeconds,
+    pollMs: d.config.worker.pollMs,
+    concurrency: d.config.worker.concurrency,
+    channels: {
+      inbox: new InboxChannel(models.inbox),
+      subscribe: new SubscribeChannel({
+        grants: models.grants,
+        redis: d.redis,
+        messages: d.subscribeMessages,
+        dailyCap: d.config.subscribeDailyCap,
+      }),
+      wecom: new WecomChannel({ redis: d.redis, robot: d.wecomRobot, robots: d.config.wecom.robots, perMinute: d.config.wecom.perMinute }),
+    },
+  });
+  const kick = () => worker.kick();
+  const notifications = new NotificationService({
+    notices: models.notices,
+    preferences: models.preferences,
+    directory: d.directory,
+    config: d.config,
+    logger: d.logger,
+    kick,
+  });
+  d.events.subscribe('*', async (event) => {
+    await notifications.onEvent(event);
+  });
+
+  const services = {
+    notifications,
+    inbox: new InboxService(models.inbox),
+    subscriptions: new SubscriptionService(models.grants, d.config),
+    preferences: new PreferenceService(models.preferences, d.config),
+    outboxAdmin: new OutboxAdminService(models.notices, d.audit, kick),
+    digest: new DigestService(models.notices, models.inbox),
+  };
+  return { models, worker, services, routes: notificationRoutes(services) };
+}

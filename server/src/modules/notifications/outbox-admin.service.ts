@@ -1,0 +1,63 @@
+import { Types } from 'mongoose';
+import type { Actor } from '../../core/auth/actor';
+import type { AuditLog } from '../../core/audit';
+import { ConflictError, NotFoundError } from '../../core/errors';
+import { paginateById } from '../../core/pagination';
+import type { NoticeDoc, NoticeModel } from './notice.model';
+
+export interface NoticeView {
+  id: string;
+  eventType: string;
+  channel: string;
+  recipientId: string;
+  title: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string;
+  createdAt: string;
+}
+
+const toView = (n: NoticeDoc): NoticeView => ({
+  id: String(n._id),
+  eventType: n.eventType,
+  channel: n.channel,
+  recipientId: n.recipientId,
+  title: n.content.title,
+  status: n.status,
+  attempts: n.attempts,
+  lastError: n.lastError,
+  nextAttemptAt: n.nextAttemptAt.toISOString(),
+  createdAt: n.createdAt.toISOString(),
+});
+
+/** What admins see of the outbox: dead and failed notices, and a retry that is audited. */
+export class OutboxAdminService {
+  constructor(
+    private readonly notices: NoticeModel,
+    private readonly audit: AuditLog,
+    private readonly kick: () => void,
+  ) {}
+
+  list(query: { status: 'dead' | 'failed' | 'pending'; cursor?: string; limit: number }) {
+    return paginateById(this.notices, { status: query.status }, query, toView);
+  }
+
+  async retry(actor: Actor, id: string, requestId?: string): Promise<NoticeView> {
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
+    const updated = await this.notices
+      .findOneAndUpdate(
+        { _id: id, status: { $in: ['dead', 'failed'] } },
+        { $set: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null } },
+        { returnDocument: 'after' },
+      )
+      .lean<NoticeDoc>();
+    if (!updated) {
+      if (await this.notices.exists({ _id: id })) throw new ConflictError('CONFLICT', '只有失败或已放弃的通知可以重试');
+      throw new NotFoundError();
+    }
+    await this.audit.record({ actor, action: 'notice.retried', resource: 'notice', resourceId: id, requestId });
+    this.kick();
+    return toView(updated);
+  }
+}

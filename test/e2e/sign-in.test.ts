@@ -154,3 +154,17 @@ it('sends a new WeChat user to the invite page and into the customer home after 
   await expectText(page.locator('.home-title'), '我的项目');
   await expectText(page.locator('#customer-name'), '苏州新城置业有限公司');
 });
+
+it('offers no simulated WeChat login where the server names no simulator (production)', async () => {
+  const production = await startTestSystem({ overrides: { h5: { wechatBridgeUrl: null } } });
+  try {
+    const clientConfig = page.waitForResponse((res) => res.url().endsWith('/api/v1/client-config'));
+    await page.goto(`${production.baseUrl}/#/pages/login/index`);
+    expect((await clientConfig).status()).toBe(200);
+    await button('staff-entry').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await page.waitForTimeout(300);
+    expect(await button('wechat-sim-entry').count()).toBe(0);
+  } finally {
+    await production.close();
+  }
+});

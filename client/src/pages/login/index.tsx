@@ -1,25 +1,40 @@
+import { useEffect, useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { platform } from '../../platform';
 import { ROUTES, enterApp } from '../../routes';
 import { wechatLogin } from '../../services/auth';
+import { loadClientConfig } from '../../store/client-config';
 import { saveSession } from '../../store/session';
 import { Button } from '../../components/ui';
 import { ErrorText } from '../../components/ui/ErrorText';
 import { useSubmit } from '../../hooks/useSubmit';
 import './index.css';
 
-/** In the browser WeChat is simulated on its own page; the mini-program asks WeChat directly. */
+/**
+ * In the browser WeChat is simulated on its own page, offered only where the server names a
+ * simulator (never in production); the mini-program asks WeChat directly.
+ */
 function BrowserEntry() {
+  const [simulated, setSimulated] = useState<boolean | null>(null);
+  useEffect(() => {
+    loadClientConfig().then(
+      (config) => setSimulated(config.h5WechatBridgeUrl !== null),
+      () => setSimulated(null),
+    );
+  }, []);
+
   return (
     <View className="actions">
-      <Button
-        id="wechat-sim-entry"
-        type="primary"
-        block
-        onClick={() => void platform.navigateTo(ROUTES.wechatSim)}
-      >
-        微信登录（模拟）
-      </Button>
+      {simulated !== false && (
+        <Button
+          id="wechat-sim-entry"
+          type="primary"
+          block
+          onClick={() => void platform.navigateTo(ROUTES.wechatSim)}
+        >
+          微信登录（模拟）
+        </Button>
+      )}
       <Button id="staff-entry" block onClick={() => void platform.navigateTo(ROUTES.staffLogin)}>
         员工登录
       </Button>

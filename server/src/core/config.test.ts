@@ -21,6 +21,16 @@ describe('loadConfig', () => {
     expect(config.log.level).toBe('debug');
   });
 
+  it('merges GANTRY_CONFIG_JSON over the files and variables, and refuses one that is not an object', () => {
+    const json = JSON.stringify({ http: { port: 4200 }, scheduler: { enabled: true, jobs: { 'a.job': { cron: '* * * * * *' } } } });
+    const config = loadConfig({ env: { NODE_ENV: 'test', PORT: '4100', GANTRY_CONFIG_JSON: json } });
+    expect(config.http.port).toBe(4200);
+    expect(config.scheduler).toEqual({ enabled: true, timezone: 'Asia/Shanghai', jobs: { 'a.job': { cron: '* * * * * *' } } });
+    expect(loadConfig({ env: { NODE_ENV: 'test' } }).scheduler.enabled).toBe(false);
+    expect(() => loadConfig({ env: { NODE_ENV: 'test', GANTRY_CONFIG_JSON: '{nope' } })).toThrow(/GANTRY_CONFIG_JSON/);
+    expect(() => loadConfig({ env: { NODE_ENV: 'test', GANTRY_CONFIG_JSON: '[1]' } })).toThrow(ConfigError);
+  });
+
   it('refuses to start and lists every bad value at once', () => {
     let error: unknown;
     try {

@@ -42,16 +42,26 @@ export const runningLockKey = (job: string) => `job-lock:${job}`;
  * releases the lock with its token.
  */
 export class JobRunner {
-  constructor(private readonly deps: { runs: JobRunModel; lock: RedisLock; logger: Logger; instanceId: string }) {}
+  constructor(
+    private readonly deps: { runs: JobRunModel; lock: RedisLock; logger: Logger; instanceId: string },
+  ) {}
 
   /** Null when another run of the job holds the lock. */
-  async begin(job: JobDefinition, tick: Date, trigger: JobTrigger, actorId: string | null): Promise<StartedRun | null> {
+  async begin(
+    job: JobDefinition,
+    tick: Date,
+    trigger: JobTrigger,
+    actorId: string | null,
+  ): Promise<StartedRun | null> {
     const key = runningLockKey(job.name);
     const token = await this.deps.lock.acquire(key, job.timeoutMs + LOCK_MARGIN_MS);
     if (!token) return null;
     let record: JobRunDoc;
     try {
-      const created = await this.deps.runs.create({ ...this.base(job, tick, trigger, actorId), outcome: 'running' });
+      const created = await this.deps.runs.create({
+        ...this.base(job, tick, trigger, actorId),
+        outcome: 'running',
+      });
       record = created.toObject() as JobRunDoc;
     } catch (err) {
       await this.deps.lock.release(key, token);
@@ -76,7 +86,11 @@ export class JobRunner {
   }
 
   private async execute(job: JobDefinition, record: JobRunDoc, token: string): Promise<void> {
-    const logger = this.deps.logger.child({ job: job.name, runId: String(record._id), trigger: record.trigger });
+    const logger = this.deps.logger.child({
+      job: job.name,
+      runId: String(record._id),
+      trigger: record.trigger,
+    });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), job.timeoutMs);
@@ -99,13 +113,22 @@ export class JobRunner {
       logger.error({ err }, 'could not record the end of a job run');
     } finally {
       clearTimeout(timer);
-      await this.deps.lock.release(runningLockKey(job.name), token).catch((err: unknown) => logger.error({ err }, 'lock release failed'));
+      await this.deps.lock
+        .release(runningLockKey(job.name), token)
+        .catch((err: unknown) => logger.error({ err }, 'lock release failed'));
     }
   }
 
   /** Guarded on `running`, so a late end never overwrites a timed_out record. */
-  private async finish(id: Types.ObjectId, outcome: JobOutcome, fields: { result?: Record<string, unknown> | null; error?: string }) {
-    await this.deps.runs.updateOne({ _id: id, outcome: 'running' }, { $set: { outcome, endedAt: new Date(), ...fields } });
+  private async finish(
+    id: Types.ObjectId,
+    outcome: JobOutcome,
+    fields: { result?: Record<string, unknown> | null; error?: string },
+  ) {
+    await this.deps.runs.updateOne(
+      { _id: id, outcome: 'running' },
+      { $set: { outcome, endedAt: new Date(), ...fields } },
+    );
   }
 }
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { jobNameParamsSchema, jobRunPageSchema, jobRunSchema, jobRunsQuerySchema, jobSummarySchema } from '@gantry/shared';
+import {
+  jobNameParamsSchema,
+  jobRunPageSchema,
+  jobRunSchema,
+  jobRunsQuerySchema,
+  jobSummarySchema,
+} from '@gantry/shared';
 import { defineRoute, type AnyRoute } from '../http/route';
 import type { Scheduler } from './scheduler';
 

@@ -43,7 +43,12 @@ export class Scheduler {
 
   constructor(private readonly deps: SchedulerDeps) {
     this.lock = new RedisLock(deps.redis);
-    this.runner = new JobRunner({ runs: deps.runs, lock: this.lock, logger: deps.logger, instanceId: this.instanceId });
+    this.runner = new JobRunner({
+      runs: deps.runs,
+      lock: this.lock,
+      logger: deps.logger,
+      instanceId: this.instanceId,
+    });
   }
 
   register(job: JobDefinition): void {
@@ -57,12 +62,17 @@ export class Scheduler {
       const rule = { rule: this.cron(job), tz: this.deps.config.timezone };
       // The unnamed overload: node-schedule keeps named jobs in a process-wide map, and tests run several schedulers.
       const timer = schedule.scheduleJob(rule, (fireDate: Date) => {
-        this.track(this.runTick(job.name, fireDate)).catch((err: unknown) => this.deps.logger.error({ err, job: job.name }, 'scheduled tick failed'));
+        this.track(this.runTick(job.name, fireDate)).catch((err: unknown) =>
+          this.deps.logger.error({ err, job: job.name }, 'scheduled tick failed'),
+        );
       });
       if (!timer) throw new Error(`job ${job.name}: invalid cron "${rule.rule}"`);
       this.timers.set(job.name, timer);
     }
-    this.deps.logger.info({ jobs: [...this.timers.keys()], instanceId: this.instanceId }, 'scheduler started');
+    this.deps.logger.info(
+      { jobs: [...this.timers.keys()], instanceId: this.instanceId },
+      'scheduler started',
+    );
   }
 
   /** Cancels the timers, then waits (bounded) for the runs in flight. Safe to call twice. */
@@ -88,7 +98,10 @@ export class Scheduler {
    */
   async runTick(name: string, tick: Date): Promise<JobRun | null> {
     const job = this.get(name);
-    const claimed = await this.lock.claim(`job-tick:${name}:${tick.toISOString()}`, job.timeoutMs + TICK_CLAIM_MARGIN_MS);
+    const claimed = await this.lock.claim(
+      `job-tick:${name}:${tick.toISOString()}`,
+      job.timeoutMs + TICK_CLAIM_MARGIN_MS,
+    );
     if (!claimed) return null;
     const started = await this.runner.begin(job, tick, 'schedule', null);
     if (!started) return toJobRun(await this.runner.recordSkipped(job, tick, '上一次运行尚未结束，本次跳过'));

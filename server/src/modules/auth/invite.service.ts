@@ -65,7 +65,10 @@ export class InviteService {
     const cutoff = new Date(Date.now() - olderThanDays * 86_400_000);
     let deleted = 0;
     for (let batch = 0; batch < maxBatches; batch += 1) {
-      const ids = await this.deps.invites.find({ expiresAt: { $lt: cutoff } }, { _id: 1 }).limit(PURGE_BATCH).lean();
+      const ids = await this.deps.invites
+        .find({ expiresAt: { $lt: cutoff } }, { _id: 1 })
+        .limit(PURGE_BATCH)
+        .lean();
       if (ids.length === 0) break;
       const res = await this.deps.invites.deleteMany({ _id: { $in: ids.map((doc) => doc._id) } });
       deleted += res.deletedCount;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import type { CustomerTier, CustomerType, StaffRole } from '@gantry/shared';
-import { loadConfig, type AppConfig } from '../../server/src/core/config';
+import { deepMerge, loadConfig, type AppConfig } from '../../server/src/core/config';
 import { createLogger } from '../../server/src/core/logger';
 import { startServer, type RunningServer } from '../../server/src/server';
 import { startWechatSim, type WechatSim } from '../../scripts/wechat-sim';
@@ -47,14 +47,13 @@ export async function startTestSystem(opts: { overrides?: Record<string, unknown
   const dbUri = base.mongodb.uri.replace(/\/[^/?]*(\?|$)/, `/gantry_t_${tag}$1`);
   const config = loadConfig({
     env: { NODE_ENV: 'test' },
-    overrides: {
+    overrides: deepMerge({
       http: { port: 0 },
       mongodb: { uri: dbUri },
       redis: { keyPrefix: `gantry_t_${tag}:` },
       wechat: { appId, appSecret, apiBaseUrl: sim.url, wecomBaseUrl: sim.url },
       h5: { wechatBridgeUrl: sim.url },
-      ...opts.overrides,
-    },
+    }, opts.overrides ?? {}),
   });
   const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
   const api = apiClient(server.url);

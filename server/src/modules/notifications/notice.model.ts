@@ -27,6 +27,8 @@ export interface NoticeDoc {
   };
   status: NoticeStatus;
   attempts: number;
+  /** Attempts that do not count towards `maxAttempts`: held back by a rate limit, or made before an admin's retry. */
+  deferrals: number;
   nextAttemptAt: Date;
   leaseUntil: Date | null;
   leaseOwner: string | null;
@@ -49,6 +51,7 @@ const noticeSchema = new Schema<NoticeDoc>(
     content: { type: Schema.Types.Mixed, required: true },
     status: { type: String, required: true, enum: NOTICE_STATUSES },
     attempts: { type: Number, required: true, default: 0 },
+    deferrals: { type: Number, required: true, default: 0 },
     nextAttemptAt: { type: Date, required: true },
     leaseUntil: { type: Date, default: null },
     leaseOwner: { type: String, default: null },

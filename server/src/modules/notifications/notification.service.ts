@@ -84,6 +84,7 @@ export class NotificationService {
       target,
       status,
       attempts: 0,
+      deferrals: 0,
       nextAttemptAt: new Date(),
       leaseUntil: null,
       leaseOwner: null,

@@ -13,6 +13,7 @@ import { DigestService } from './digest.service';
 import { grantModel } from './grant.model';
 import { inboxItemModel } from './inbox.model';
 import { InboxService } from './inbox.service';
+import { noticeAttemptModel } from './notice-attempt.model';
 import { noticeModel } from './notice.model';
 import { NotificationService } from './notification.service';
 import type { NotificationsConfig } from './notifications.config';
@@ -39,12 +40,14 @@ export interface NotificationsModuleDeps {
 export function createNotificationsModule(d: NotificationsModuleDeps) {
   const models = {
     notices: noticeModel(d.conn),
+    noticeAttempts: noticeAttemptModel(d.conn),
     inbox: inboxItemModel(d.conn),
     grants: grantModel(d.conn),
     preferences: preferenceModel(d.conn),
   };
   const worker = new OutboxWorker({
     notices: models.notices,
+    attempts: models.noticeAttempts,
     logger: d.logger.child({ component: 'outbox' }),
     leaseSeconds: d.config.leaseSeconds,
     maxAttempts: d.config.maxAttempts,

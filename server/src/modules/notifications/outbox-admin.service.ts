@@ -45,17 +45,20 @@ export class OutboxAdminService {
 
   async retry(actor: Actor, id: string, requestId?: string): Promise<NoticeView> {
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
+    const current = await this.notices.findById(id).lean<NoticeDoc>();
+    if (!current) throw new NotFoundError();
+    if (current.status !== 'dead' && current.status !== 'failed') {
+      throw new ConflictError('CONFLICT', '只有失败或已放弃的通知可以重试');
+    }
+    // A fresh budget of attempts: the ones made so far no longer count towards maxAttempts.
     const updated = await this.notices
       .findOneAndUpdate(
-        { _id: id, status: { $in: ['dead', 'failed'] } },
-        { $set: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null } },
+        { _id: id, status: current.status },
+        { $set: { status: 'pending', nextAttemptAt: new Date(), lastError: null, deferrals: current.attempts } },
         { returnDocument: 'after' },
       )
       .lean<NoticeDoc>();
-    if (!updated) {
-      if (await this.notices.exists({ _id: id })) throw new ConflictError('CONFLICT', '只有失败或已放弃的通知可以重试');
-      throw new NotFoundError();
-    }
+    if (!updated) throw new ConflictError('CONFLICT', '通知状态已变化，请刷新后重试');
     await this.audit.record({ actor, action: 'notice.retried', resource: 'notice', resourceId: id, requestId });
     this.kick();
     return toView(updated);

@@ -8,6 +8,8 @@ export default defineAppConfig({
     'pages/login/staff/index',
     'pages/bind/index',
     'pages/home/index',
+    'pages/inbox/index',
+    'pages/preferences/index',
   ],
   window: {
     backgroundTextStyle: 'light',

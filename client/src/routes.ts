@@ -8,7 +8,22 @@ export const ROUTES = {
   staffLogin: '/pages/login/staff/index',
   bind: '/pages/bind/index',
   home: '/pages/home/index',
+  inbox: '/pages/inbox/index',
+  preferences: '/pages/preferences/index',
 } as const;
+
+const REGISTERED_PAGES: ReadonlySet<string> = new Set(Object.values(ROUTES));
+
+/**
+ * A page path as the server names it (`pages/x/index?a=1`, with or without the leading slash),
+ * turned into a URL to navigate to; null when no such page exists in this build.
+ */
+export function registeredPageUrl(page: string | null): string | null {
+  if (!page) return null;
+  const url = page.startsWith('/') ? page : `/${page}`;
+  const [path = ''] = url.split('?');
+  return REGISTERED_PAGES.has(path) ? url : null;
+}
 
 /** After signing in: an unbound portal account must enter an invite code first. */
 export function enterApp(user: SessionUser): Promise<void> {

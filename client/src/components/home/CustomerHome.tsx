@@ -1,6 +1,7 @@
 import { Text } from '@tarojs/components';
 import { HomeLayout } from './HomeLayout';
 import { HomeSections } from './HomeSections';
+import { SubscribeConsentButton } from './SubscribeConsentButton';
 import type { RoleHomeProps } from './types';
 
 export function CustomerHome({ user, onLogout }: RoleHomeProps) {
@@ -15,6 +16,8 @@ export function CustomerHome({ user, onLogout }: RoleHomeProps) {
           { key: 'payments', title: '付款', description: '待付款项与付款记录' },
         ]}
       />
+      {/* Until the milestone page lands; it will ask through the same hook before its confirm button. */}
+      <SubscribeConsentButton moment="milestone_confirm" label="订阅进度提醒" />
     </HomeLayout>
   );
 }

@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components';
 import type { SessionUser } from '@gantry/shared';
 import { ROLE_LABELS } from '@gantry/shared/src/roles';
 import { Button } from '../ui';
+import { NotificationEntries } from './NotificationEntries';
 import './home.css';
 
 interface HomeLayoutProps {
@@ -12,7 +13,7 @@ interface HomeLayoutProps {
   children?: ReactNode;
 }
 
-/** The frame every role's home shares: title, who is signed in, and signing out. */
+/** The frame every role's home shares: title, who is signed in, notifications, and signing out. */
 export function HomeLayout({ title, user, onLogout, children }: HomeLayoutProps) {
   return (
     <View className="page home-page">
@@ -23,6 +24,7 @@ export function HomeLayout({ title, user, onLogout, children }: HomeLayoutProps)
         </Text>
       </View>
       {children}
+      <NotificationEntries />
       <View className="actions">
         <Button id="logout" block onClick={onLogout}>
           退出登录

@@ -14,7 +14,8 @@ export function faultMiddleware(state: SimState, endpoint: SimEndpoint) {
     if (fault.delayMs) await sleep(fault.delayMs);
     // A caller that hung up during the delay never finished its request: like a connection cut
     // before WeChat read it, nothing is processed (tests kill workers mid-delivery this way).
-    if (ctx.req.socket.destroyed) {
+    const socket = ctx.req.socket;
+    if (socket.destroyed || socket.readableEnded) {
       ctx.respond = false;
       return;
     }

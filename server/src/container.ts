@@ -24,7 +24,7 @@ import { AuthService } from './modules/auth/auth.service';
 import { authRoutes } from './modules/auth/auth.routes';
 import { InviteService } from './modules/auth/invite.service';
 import { inviteRoutes } from './modules/auth/invite.routes';
-import { inviteModel } from './modules/auth/invite.model';
+import { inviteModel, inviteRedemptionModel } from './modules/auth/invite.model';
 import { portalAccountModel } from './modules/auth/portal-account.model';
 import { StaffAdminService } from './modules/auth/staff-admin.service';
 import { staffAdminRoutes } from './modules/auth/staff-admin.routes';
@@ -65,6 +65,7 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
     staffUsers: staffUserModel(conn),
     portalAccounts: portalAccountModel(conn),
     invites: inviteModel(conn),
+    inviteRedemptions: inviteRedemptionModel(conn),
     customers: customerModel(conn),
     projects: projectModel(conn),
   };

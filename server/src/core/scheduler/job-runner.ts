@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { JobOutcome, JobTrigger } from '@gantry/shared';
 import type { Logger } from '../logger';
 import type { JobRunDoc, JobRunModel } from './job-run.model';
-import type { RedisLock } from './redis-lock';
+import type { RedisLock } from '../redis-lock';
 
 export interface JobContext {
   /** The scheduled fire time (for a manual run: when it was asked for). */

@@ -9,7 +9,7 @@ import { createLogger } from '../logger';
 import { createRedis, type Redis } from '../redis';
 import { jobRunModel, type JobRunModel } from './job-run.model';
 import type { JobDefinition } from './job-runner';
-import { RedisLock } from './redis-lock';
+import { RedisLock } from '../redis-lock';
 import { Scheduler } from './scheduler';
 
 const tag = `${process.pid}_${crypto.randomBytes(4).toString('hex')}`;

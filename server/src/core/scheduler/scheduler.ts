@@ -11,7 +11,7 @@ import { paginateById } from '../pagination';
 import type { Redis } from '../redis';
 import { toJobRun, type JobRunModel } from './job-run.model';
 import { JobRunner, type JobDefinition } from './job-runner';
-import { RedisLock } from './redis-lock';
+import { RedisLock } from '../redis-lock';
 
 export type { JobContext, JobDefinition } from './job-runner';
 

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { RedisLock } from '../../core/redis-lock';
 import type { Redis } from '../../core/redis';
 import { wechatRequest, type WechatHttpOptions } from './wechat-http';
 
@@ -22,13 +22,11 @@ interface StableTokenBody {
   expires_in: number;
 }
 
-// Compare-and-delete: only the holder's value is removed.
-const DELETE_IF_EQUALS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-
 export function createAccessTokens(
   redis: Redis,
   options: WechatHttpOptions & { appId: string; appSecret: string },
 ): AccessTokens {
+  const lock = new RedisLock(redis);
   const fetchToken = async (): Promise<string> => {
     const body = await wechatRequest<StableTokenBody>(options, '/cgi-bin/stable_token', {
       method: 'POST',
@@ -43,12 +41,12 @@ export function createAccessTokens(
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const cached = await redis.get(TOKEN_KEY);
       if (cached) return cached;
-      const lockToken = crypto.randomUUID();
-      if (await redis.set(LOCK_KEY, lockToken, 'PX', 10_000, 'NX')) {
+      const lockToken = await lock.acquire(LOCK_KEY, 10_000);
+      if (lockToken) {
         try {
           return await fetchToken();
         } finally {
-          await redis.eval(DELETE_IF_EQUALS, 1, LOCK_KEY, lockToken);
+          await lock.release(LOCK_KEY, lockToken);
         }
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -59,7 +57,8 @@ export function createAccessTokens(
   return {
     get,
     async invalidate(token) {
-      await redis.eval(DELETE_IF_EQUALS, 1, TOKEN_KEY, token);
+      // the same compare-and-delete as a lock release: only a token equal to the stale one is dropped
+      await lock.release(TOKEN_KEY, token);
     },
   };
 }

@@ -32,3 +32,29 @@ export type InviteModel = Model<InviteDoc>;
 export function inviteModel(conn: Connection): InviteModel {
   return modelOn(conn, 'Invite', inviteSchema);
 }
+
+/**
+ * The redemption of an invite, one per invite by a unique index: that index, not a guarded update,
+ * is what makes an invite single-use (FerretDB v1 does not make guarded updates atomic).
+ */
+export interface InviteRedemptionDoc {
+  _id: Types.ObjectId;
+  inviteId: Types.ObjectId;
+  accountId: Types.ObjectId;
+  at: Date;
+}
+
+const inviteRedemptionSchema = new Schema<InviteRedemptionDoc>(
+  {
+    inviteId: { type: Schema.Types.ObjectId, required: true, unique: true },
+    accountId: { type: Schema.Types.ObjectId, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'invite_redemptions', versionKey: false },
+);
+
+export type InviteRedemptionModel = Model<InviteRedemptionDoc>;
+
+export function inviteRedemptionModel(conn: Connection): InviteRedemptionModel {
+  return modelOn(conn, 'InviteRedemption', inviteRedemptionSchema);
+}

@@ -8,7 +8,7 @@ import type { AuditLog } from '../../core/audit';
 import { AppError, ConflictError, ForbiddenError, isDuplicateKeyError } from '../../core/errors';
 import type { CustomerService } from '../crm/customer.service';
 import type { AuthService } from './auth.service';
-import type { InviteDoc, InviteModel } from './invite.model';
+import type { InviteDoc, InviteModel, InviteRedemptionModel } from './invite.model';
 import type { PortalAccountDoc, PortalAccountModel } from './portal-account.model';
 
 // No 0/O/1/I: codes are read aloud and typed from paper.
@@ -23,6 +23,7 @@ const PURGE_BATCH = 500;
 
 export interface InviteServiceDeps {
   invites: InviteModel;
+  inviteRedemptions: InviteRedemptionModel;
   portalAccounts: PortalAccountModel;
   customers: CustomerService;
   sessions: SessionStore;
@@ -89,7 +90,7 @@ export class InviteService {
   }
 
   /**
-   * Redeems `code` for the signed-in portal account. The invite is claimed atomically (a second
+   * Redeems `code` for the signed-in portal account. The invite is claimed once (a second
    * redemption gets 409); the account is then bound with a guard on `customerId: null`. If the
    * process dies between the two writes, the same account retrying the same code finishes the bind.
    */
@@ -121,19 +122,25 @@ export class InviteService {
     return this.deps.auth.portalSessionUser(bound);
   }
 
+  /** Exactly one account redeems an invite: the redemption's unique index decides, not a guarded update. */
   private async claim(code: string, accountId: Types.ObjectId): Promise<InviteDoc> {
     const now = new Date();
-    const claimed = await this.deps.invites
-      .findOneAndUpdate(
-        { code, usedAt: null, expiresAt: { $gt: now } },
-        { $set: { usedAt: now, usedBy: accountId } },
-        { returnDocument: 'after' },
-      )
-      .lean<InviteDoc>();
-    if (claimed) return claimed;
-    const existing = await this.deps.invites.findOne({ code }).lean<InviteDoc>();
-    if (existing?.usedBy && existing.usedBy.equals(accountId)) return existing; // finishing an interrupted bind
-    if (existing?.usedAt) throw new ConflictError('INVITE_USED');
-    throw new AppError('INVITE_INVALID');
+    const invite = await this.deps.invites.findOne({ code }).lean<InviteDoc>();
+    if (!invite) throw new AppError('INVITE_INVALID');
+    const previous = await this.deps.inviteRedemptions.findOne({ inviteId: invite._id }).lean();
+    if (previous) {
+      if (previous.accountId.equals(accountId)) return invite; // finishing an interrupted bind
+      throw new ConflictError('INVITE_USED');
+    }
+    if (invite.expiresAt <= now) throw new AppError('INVITE_INVALID');
+    try {
+      await this.deps.inviteRedemptions.create({ inviteId: invite._id, accountId, at: now });
+    } catch (err) {
+      if (isDuplicateKeyError(err)) throw new ConflictError('INVITE_USED');
+      throw err;
+    }
+    // informational: who used it and when, for the customer's invite list
+    await this.deps.invites.updateOne({ _id: invite._id }, { $set: { usedAt: now, usedBy: accountId } });
+    return invite;
   }
 }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { isDuplicateKeyError } from '../../core/errors';
 import type { InboxItemModel } from './inbox.model';
 import type { NoticeModel } from './notice.model';
 
@@ -25,21 +26,18 @@ export class DigestService {
       const dedupeKey = `digest|${recipientId}|${crypto.createHash('sha1').update(ids.join(',')).digest('hex')}`;
       const lines = notices.slice(0, MAX_LINES).map((n) => `· ${n.content.title}：${n.content.body}`);
       if (notices.length > MAX_LINES) lines.push(`…… 另有 ${notices.length - MAX_LINES} 条，请在消息中心查看`);
-      await this.inbox.updateOne(
-        { dedupeKey },
-        {
-          $setOnInsert: {
-            recipientId,
-            dedupeKey,
-            eventType: 'digest',
-            title: `消息摘要（${notices.length} 条）`,
-            body: lines.join('\n'),
-            page: 'pages/inbox/index',
-            readAt: null,
-          },
-        },
-        { upsert: true },
-      );
+      try {
+        await this.inbox.create({
+          recipientId,
+          dedupeKey,
+          eventType: 'digest',
+          title: `消息摘要（${notices.length} 条）`,
+          body: lines.join('\n'),
+          page: 'pages/inbox/index',
+        });
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err; // an earlier run wrote it, then died before marking
+      }
       await this.notices.updateMany({ _id: { $in: notices.map((n) => n._id) }, status: 'digest' }, { $set: { status: 'digested' } });
     }
     return { recipients: byRecipient.size, notices: held.length };

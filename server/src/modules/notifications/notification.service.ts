@@ -89,6 +89,7 @@ export class NotificationService {
       leaseUntil: null,
       leaseOwner: null,
       lastError: null,
+      grantHeld: false,
       sentAt: null,
     };
   }

@@ -11,6 +11,7 @@ import { SubscribeChannel } from './channels/subscribe.channel';
 import { WecomChannel } from './channels/wecom.channel';
 import { DigestService } from './digest.service';
 import { grantModel } from './grant.model';
+import { GrantStore } from './grant.store';
 import { inboxItemModel } from './inbox.model';
 import { InboxService } from './inbox.service';
 import { noticeAttemptModel } from './notice-attempt.model';
@@ -45,6 +46,7 @@ export function createNotificationsModule(d: NotificationsModuleDeps) {
     grants: grantModel(d.conn),
     preferences: preferenceModel(d.conn),
   };
+  const grants = new GrantStore(models.grants, d.redis);
   const worker = new OutboxWorker({
     notices: models.notices,
     attempts: models.noticeAttempts,
@@ -57,10 +59,13 @@ export function createNotificationsModule(d: NotificationsModuleDeps) {
     channels: {
       inbox: new InboxChannel(models.inbox),
       subscribe: new SubscribeChannel({
-        grants: models.grants,
+        grants,
         redis: d.redis,
         messages: d.subscribeMessages,
         dailyCap: d.config.subscribeDailyCap,
+        markGrantHeld: async (notice, held) => {
+          await models.notices.updateOne({ _id: notice._id }, { $set: { grantHeld: held } });
+        },
       }),
       wecom: new WecomChannel({ redis: d.redis, robot: d.wecomRobot, robots: d.config.wecom.robots, perMinute: d.config.wecom.perMinute }),
     },
@@ -81,7 +86,7 @@ export function createNotificationsModule(d: NotificationsModuleDeps) {
   const services = {
     notifications,
     inbox: new InboxService(models.inbox),
-    subscriptions: new SubscriptionService(models.grants, d.config),
+    subscriptions: new SubscriptionService(grants, d.config),
     preferences: new PreferenceService(models.preferences, d.config),
     outboxAdmin: new OutboxAdminService(models.notices, d.audit, kick),
     digest: new DigestService(models.notices, models.inbox),

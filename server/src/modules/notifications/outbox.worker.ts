@@ -66,23 +66,26 @@ export class OutboxWorker {
   /** Delivers everything due now, then returns (tests, benchmarks, manual runs). */
   async drain(): Promise<number> {
     let delivered = 0;
-    for (;;) {
-      const batch = await Promise.all(Array.from({ length: this.o.concurrency }, () => this.processOne()));
-      const done = batch.filter(Boolean).length;
-      delivered += done;
-      if (done === 0) return delivered;
-    }
+    const lane = async () => {
+      for (;;) {
+        const outcome = await this.processOne();
+        if (outcome === 'idle') return;
+        if (outcome === 'done') delivered += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: this.o.concurrency }, lane));
+    return delivered;
   }
 
   private async lane(): Promise<void> {
     while (this.running) {
-      let worked = false;
+      let outcome: 'done' | 'lost' | 'idle' = 'idle';
       try {
-        worked = await this.processOne();
+        outcome = await this.processOne();
       } catch (err) {
         this.o.logger.error({ err }, 'outbox worker error');
       }
-      if (!worked && this.running) await this.idle();
+      if (outcome === 'idle' && this.running) await this.idle();
     }
   }
 
@@ -103,10 +106,10 @@ export class OutboxWorker {
     });
   }
 
-  /** Claims one due notice and delivers it; false when nothing was due. */
-  async processOne(): Promise<boolean> {
+  /** Claims one due notice and delivers it: 'done'; 'lost' when others took every due one; 'idle' when none was due. */
+  async processOne(): Promise<'done' | 'lost' | 'idle'> {
     const claimed = await this.claim();
-    if (!claimed) return false;
+    if (claimed === 'idle' || claimed === 'lost') return claimed;
     const { notice } = claimed;
     let result: DeliveryResult;
     try {
@@ -115,10 +118,10 @@ export class OutboxWorker {
       result = { kind: 'retry', error: (err as Error).message };
     }
     await this.complete(claimed, result);
-    return true;
+    return 'done';
   }
 
-  private async claim(): Promise<Claimed | null> {
+  private async claim(): Promise<Claimed | 'lost' | 'idle'> {
     const now = new Date();
     const due = await this.o.notices
       .find({ nextAttemptAt: { $lte: now }, $or: [{ status: 'pending' }, { status: 'delivering', leaseUntil: { $lt: now } }] })
@@ -131,7 +134,7 @@ export class OutboxWorker {
       const claimed = await this.tryClaim(due[(i + offset) % due.length] as NoticeDoc, now);
       if (claimed) return claimed;
     }
-    return null;
+    return due.length === 0 ? 'idle' : 'lost';
   }
 
   private async tryClaim(candidate: NoticeDoc, now: Date): Promise<Claimed | null> {

@@ -1,7 +1,7 @@
 import type { GrantView, SubscribeMoment, SubscribeResults } from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
 import { ForbiddenError, ValidationError } from '../../core/errors';
-import type { GrantModel } from './grant.model';
+import type { GrantStore } from './grant.store';
 import type { NotificationsConfig } from './notifications.config';
 
 /**
@@ -13,7 +13,7 @@ export class SubscriptionService {
   private readonly templates: Map<string, string>;
 
   constructor(
-    private readonly grants: GrantModel,
+    private readonly grants: GrantStore,
     private readonly config: NotificationsConfig,
   ) {
     this.templates = new Map(
@@ -29,9 +29,7 @@ export class SubscriptionService {
     }
     const accepted = Object.entries(input.results).filter(([, answer]) => answer === 'accept');
     await Promise.all(
-      accepted.map(([templateId]) =>
-        this.grants.updateOne({ accountId: actor.id, templateId }, { $inc: { remaining: 1 } }, { upsert: true }),
-      ),
+      accepted.map(([templateId]) => this.grants.give({ accountId: actor.id, templateId })),
     );
     return this.grantsOf(actor, [...this.templates.keys()]);
   }
@@ -46,7 +44,7 @@ export class SubscriptionService {
   }
 
   private async grantsOf(actor: Actor, templateIds: string[]): Promise<GrantView[]> {
-    const docs = await this.grants.find({ accountId: actor.id, templateId: { $in: templateIds } }).lean();
+    const docs = await this.grants.model.find({ accountId: actor.id, templateId: { $in: templateIds } }).lean();
     const remaining = new Map(docs.map((d) => [d.templateId, d.remaining]));
     return templateIds.map((templateId) => ({
       templateId,

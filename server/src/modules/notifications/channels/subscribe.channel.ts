@@ -1,6 +1,6 @@
 import type { Redis } from '../../../core/redis';
 import type { SubscribeMessages } from '../../../integrations/wechat/subscribe';
-import type { GrantModel } from '../grant.model';
+import type { GrantStore } from '../grant.store';
 import type { NoticeDoc } from '../notice.model';
 import type { ChannelDelivery, DeliveryResult } from './channel';
 
@@ -16,26 +16,28 @@ export function shanghaiDay(now = new Date()): string {
  * the template (each send uses one) and is under the daily cap; otherwise it stays in the inbox
  * (and, over the cap, in the daily digest). A definite refusal gives the grant back; 43101 clears it.
  */
+export interface SubscribeChannelDeps {
+  grants: GrantStore;
+  redis: Redis;
+  messages: SubscribeMessages;
+  dailyCap: number;
+  /** Records on the notice that it holds a grant, so a worker that dies mid-send does not lose it. */
+  markGrantHeld(notice: NoticeDoc, held: boolean): Promise<void>;
+}
+
 export class SubscribeChannel implements ChannelDelivery {
-  constructor(
-    private readonly deps: { grants: GrantModel; redis: Redis; messages: SubscribeMessages; dailyCap: number },
-  ) {}
+  constructor(private readonly deps: SubscribeChannelDeps) {}
 
   async deliver(notice: NoticeDoc): Promise<DeliveryResult> {
     const sub = notice.content.subscribe;
     if (!sub || !notice.target) return { kind: 'failed', error: 'notice has no subscribe template or openid' };
     const capKey = `subscribe-cap:${notice.recipientId}:${shanghaiDay()}`;
-    const sentToday = await this.deps.redis.incr(capKey);
-    await this.deps.redis.expire(capKey, 2 * DAY_SECONDS);
-    if (sentToday > this.deps.dailyCap) {
-      await this.deps.redis.decr(capKey);
-      return { kind: 'digest', reason: `daily cap of ${this.deps.dailyCap} subscribe messages reached` };
-    }
     const grant = { accountId: notice.recipientId, templateId: sub.templateId };
-    const taken = await this.deps.grants.findOneAndUpdate({ ...grant, remaining: { $gt: 0 } }, { $inc: { remaining: -1 } });
-    if (!taken) {
-      await this.deps.redis.decr(capKey);
-      return { kind: 'skipped', reason: 'no subscribe grant for this template' };
+    // A notice whose earlier attempt died mid-send already counted towards the cap and holds its grant.
+    if (!notice.grantHeld) {
+      const refusal = await this.reserve(capKey, grant);
+      if (refusal) return refusal;
+      await this.deps.markGrantHeld(notice, true);
     }
 
     const outcome = await this.deps.messages.send({
@@ -46,13 +48,25 @@ export class SubscribeChannel implements ChannelDelivery {
     });
     if (outcome.ok) return { kind: 'sent' };
     await this.deps.redis.decr(capKey);
-    if (outcome.clearGrant) {
-      await this.deps.grants.updateOne(grant, { $set: { remaining: 0 } });
-      return { kind: 'failed', error: `${outcome.code}: ${outcome.message} (grant cleared)` };
+    if (outcome.clearGrant) await this.deps.grants.clear(grant);
+    else await this.deps.grants.give(grant);
+    await this.deps.markGrantHeld(notice, false);
+    const error = `${outcome.code}: ${outcome.message}${outcome.clearGrant ? ' (grant cleared)' : ''}`;
+    return outcome.retry ? { kind: 'retry', error } : { kind: 'failed', error };
+  }
+
+  /** Counts the send against today's cap and takes a grant; answers why not when it cannot. */
+  private async reserve(capKey: string, grant: { accountId: string; templateId: string }): Promise<DeliveryResult | null> {
+    const sentToday = await this.deps.redis.incr(capKey);
+    await this.deps.redis.expire(capKey, 2 * DAY_SECONDS);
+    if (sentToday > this.deps.dailyCap) {
+      await this.deps.redis.decr(capKey);
+      return { kind: 'digest', reason: `daily cap of ${this.deps.dailyCap} subscribe messages reached` };
     }
-    await this.deps.grants.updateOne(grant, { $inc: { remaining: 1 } });
-    return outcome.retry
-      ? { kind: 'retry', error: `${outcome.code}: ${outcome.message}` }
-      : { kind: 'failed', error: `${outcome.code}: ${outcome.message}` };
+    if (!(await this.deps.grants.take(grant))) {
+      await this.deps.redis.decr(capKey);
+      return { kind: 'skipped', reason: 'no subscribe grant for this template' };
+    }
+    return null;
   }
 }

@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
-import type { Redis } from '../redis';
+import type { Redis } from './redis';
 
 // Delete only if the key still holds our token: a lock that expired and was taken by another
 // holder must survive our late release.
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
- * Redis locks for the scheduler. Keys go through ioredis (and its keyPrefix); the release script
+ * Redis locks (scheduler ticks, access-token refresh, mutual exclusion where FerretDB's guarded
+ * updates are not atomic). Keys go through ioredis (and its keyPrefix); the release script
  * receives its key as KEYS[1], which ioredis prefixes too.
  */
 export class RedisLock {
@@ -28,5 +29,24 @@ export class RedisLock {
   /** A one-time claim (never released, it just expires): true for exactly one caller per key. */
   async claim(key: string, ttlMs: number): Promise<boolean> {
     return (await this.acquire(key, ttlMs)) !== null;
+  }
+
+  /**
+   * Runs `fn` while holding `key`, waiting up to `waitMs` for it. `ttlMs` must exceed what `fn`
+   * can take; it only matters when the holder dies, so the lock is never held forever.
+   */
+  async withLock<T>(key: string, ttlMs: number, fn: () => Promise<T>, waitMs = 5000): Promise<T> {
+    const deadline = Date.now() + waitMs;
+    let token = await this.acquire(key, ttlMs);
+    while (!token) {
+      if (Date.now() > deadline) throw new Error(`lock ${key} is busy`);
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
+      token = await this.acquire(key, ttlMs);
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.release(key, token);
+    }
   }
 }

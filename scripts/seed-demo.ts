@@ -71,8 +71,12 @@ export async function seedDemo(container: Container): Promise<boolean> {
 }
 
 export function demoLoginsText(): string {
-  const staff = DEMO_STAFF.map((s) => `  ${ROLE_LABELS[s.role].padEnd(6, '　')} ${s.username.padEnd(10)} ${DEMO_PASSWORD}   (${s.name})`);
-  const customers = DEMO_CUSTOMERS.filter((c) => c.portalOpenid).map((c) => `  客户（微信模拟登录） openid ${c.portalOpenid}   (${c.name})`);
+  const staff = DEMO_STAFF.map(
+    (s) => `  ${ROLE_LABELS[s.role].padEnd(6, '　')} ${s.username.padEnd(10)} ${DEMO_PASSWORD}   (${s.name})`,
+  );
+  const customers = DEMO_CUSTOMERS.filter((c) => c.portalOpenid).map(
+    (c) => `  客户（微信模拟登录） openid ${c.portalOpenid}   (${c.name})`,
+  );
   return ['Demo logins:', ...staff, ...customers].join('\n');
 }
 

@@ -23,11 +23,53 @@ export const DEMO_CUSTOMERS: Array<{
   tags: string[];
   portalOpenid?: string;
 }> = [
-  { key: 'gov', name: '浦江新区城市建设管理局', type: 'government', tier: 'high_value', owner: 'lina', phone: '02150000001', tags: ['政府项目', '市政'] },
-  { key: 'dev', name: '华景置业有限公司', type: 'developer', tier: 'high_value', owner: 'lina', phone: '13900000011', tags: ['住宅', '老客户'], portalOpenid: 'o_demo_customer_1' },
-  { key: 'firm', name: '恒远机电工程有限公司', type: 'private_company', tier: 'potential', owner: 'wangqiang', phone: '13900000012', tags: ['厂房'] },
-  { key: 'risky', name: '宏达建材贸易有限公司', type: 'private_company', tier: 'risk', owner: 'wangqiang', phone: '13900000013', tags: ['回款慢'] },
-  { key: 'person', name: '孙建国', type: 'individual', tier: 'regular', owner: null, phone: '13900000014', tags: ['别墅装修'], portalOpenid: 'o_demo_customer_2' },
+  {
+    key: 'gov',
+    name: '浦江新区城市建设管理局',
+    type: 'government',
+    tier: 'high_value',
+    owner: 'lina',
+    phone: '02150000001',
+    tags: ['政府项目', '市政'],
+  },
+  {
+    key: 'dev',
+    name: '华景置业有限公司',
+    type: 'developer',
+    tier: 'high_value',
+    owner: 'lina',
+    phone: '13900000011',
+    tags: ['住宅', '老客户'],
+    portalOpenid: 'o_demo_customer_1',
+  },
+  {
+    key: 'firm',
+    name: '恒远机电工程有限公司',
+    type: 'private_company',
+    tier: 'potential',
+    owner: 'wangqiang',
+    phone: '13900000012',
+    tags: ['厂房'],
+  },
+  {
+    key: 'risky',
+    name: '宏达建材贸易有限公司',
+    type: 'private_company',
+    tier: 'risk',
+    owner: 'wangqiang',
+    phone: '13900000013',
+    tags: ['回款慢'],
+  },
+  {
+    key: 'person',
+    name: '孙建国',
+    type: 'individual',
+    tier: 'regular',
+    owner: null,
+    phone: '13900000014',
+    tags: ['别墅装修'],
+    portalOpenid: 'o_demo_customer_2',
+  },
 ];
 
 export const DEMO_PROJECTS: Array<{
@@ -39,8 +81,40 @@ export const DEMO_PROJECTS: Array<{
   startOffsetDays: number;
   durationDays: number;
 }> = [
-  { code: 'GT-2026-001', name: '华景·滨江苑三期住宅楼', customer: 'dev', address: '上海市浦东新区滨江大道 1288 号', status: 'active', startOffsetDays: -120, durationDays: 360 },
-  { code: 'GT-2026-002', name: '浦江新区市民服务中心改造', customer: 'gov', address: '上海市浦江新区人民路 88 号', status: 'planning', startOffsetDays: 30, durationDays: 240 },
-  { code: 'GT-2025-014', name: '恒远机电二号厂房钢结构', customer: 'firm', address: '江苏省昆山市开发区创业路 16 号', status: 'completed', startOffsetDays: -300, durationDays: 200 },
-  { code: 'GT-2025-009', name: '孙宅别墅整体装修', customer: 'person', address: '上海市闵行区紫藤路 66 弄 8 号', status: 'warranty', startOffsetDays: -400, durationDays: 150 },
+  {
+    code: 'GT-2026-001',
+    name: '华景·滨江苑三期住宅楼',
+    customer: 'dev',
+    address: '上海市浦东新区滨江大道 1288 号',
+    status: 'active',
+    startOffsetDays: -120,
+    durationDays: 360,
+  },
+  {
+    code: 'GT-2026-002',
+    name: '浦江新区市民服务中心改造',
+    customer: 'gov',
+    address: '上海市浦江新区人民路 88 号',
+    status: 'planning',
+    startOffsetDays: 30,
+    durationDays: 240,
+  },
+  {
+    code: 'GT-2025-014',
+    name: '恒远机电二号厂房钢结构',
+    customer: 'firm',
+    address: '江苏省昆山市开发区创业路 16 号',
+    status: 'completed',
+    startOffsetDays: -300,
+    durationDays: 200,
+  },
+  {
+    code: 'GT-2025-009',
+    name: '孙宅别墅整体装修',
+    customer: 'person',
+    address: '上海市闵行区紫藤路 66 弄 8 号',
+    status: 'warranty',
+    startOffsetDays: -400,
+    durationDays: 150,
+  },
 ];

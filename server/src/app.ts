@@ -26,9 +26,17 @@ export function createApp(container: Container, state: AppState = { shuttingDown
 
   const registry = createOpenApiRegistry();
   const api = new Router({ prefix: '/api/v1' });
-  mountRoutes(api, container.routes, { sessions: container.sessions, limiters: container.limiters, registry });
+  mountRoutes(api, container.routes, {
+    sessions: container.sessions,
+    limiters: container.limiters,
+    registry,
+  });
   const document = () =>
-    buildOpenApiDocument(registry, { title: config.appName, version: '0.1.0', serverUrl: config.http.publicUrl });
+    buildOpenApiDocument(registry, {
+      title: config.appName,
+      version: '0.1.0',
+      serverUrl: config.http.publicUrl,
+    });
 
   const health = healthRouter(container.conn, container.redis, () => state.shuttingDown);
   const docs = docsRouter(document, config.appName);

@@ -45,7 +45,11 @@ export interface Integrations {
  * The composition root: connections, models, services and routes, built once per app instance.
  * Nothing below this file constructs its own dependencies.
  */
-export async function buildContainer(config: Readonly<AppConfig>, logger: Logger, overrides: Partial<Integrations> = {}) {
+export async function buildContainer(
+  config: Readonly<AppConfig>,
+  logger: Logger,
+  overrides: Partial<Integrations> = {},
+) {
   const conn: Connection = await connectDatabase(config.mongodb.uri);
   const redis: Redis = createRedis(config.redis.url, config.redis.keyPrefix);
   const http = { baseUrl: config.wechat.apiBaseUrl, timeoutMs: config.wechat.requestTimeoutMs };
@@ -56,7 +60,10 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
       ...http,
       miniprogramState: config.notifications.miniprogramState,
     }),
-    wecomRobot: createWecomRobot({ baseUrl: config.wechat.wecomBaseUrl, timeoutMs: config.wechat.requestTimeoutMs }),
+    wecomRobot: createWecomRobot({
+      baseUrl: config.wechat.wecomBaseUrl,
+      timeoutMs: config.wechat.requestTimeoutMs,
+    }),
     ...overrides,
   };
   const events = new EventBus(logger);
@@ -90,7 +97,15 @@ export async function buildContainer(config: Readonly<AppConfig>, logger: Logger
   const limiters: RateLimiters = createRateLimiters(redis, config.rateLimit);
 
   const customers = new CustomerService(models.customers, policy);
-  const auth = new AuthService({ ...models, sessions, redis, customers, audit, config: config.auth, ...integrations });
+  const auth = new AuthService({
+    ...models,
+    sessions,
+    redis,
+    customers,
+    audit,
+    config: config.auth,
+    ...integrations,
+  });
   const invites = new InviteService({
     ...models,
     customers,

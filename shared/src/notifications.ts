@@ -52,7 +52,10 @@ export type InboxItem = z.infer<typeof inboxItemSchema>;
 export const inboxQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  unread: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 export type InboxQuery = z.infer<typeof inboxQuerySchema>;
 
@@ -80,10 +83,23 @@ export type SubscribeResults = z.infer<typeof subscribeResultsSchema>;
 export const SUBSCRIBE_MOMENTS = ['milestone_confirm', 'invoice_pay', 'change_request'] as const;
 export type SubscribeMoment = (typeof SUBSCRIBE_MOMENTS)[number];
 
-export const grantViewSchema = z.object({ templateId: z.string(), title: z.string(), remaining: z.number().int() });
+export const grantViewSchema = z.object({
+  templateId: z.string(),
+  title: z.string(),
+  remaining: z.number().int(),
+});
 export type GrantView = z.infer<typeof grantViewSchema>;
 
-export const NOTICE_STATUSES = ['pending', 'delivering', 'sent', 'skipped', 'digest', 'digested', 'failed', 'dead'] as const;
+export const NOTICE_STATUSES = [
+  'pending',
+  'delivering',
+  'sent',
+  'skipped',
+  'digest',
+  'digested',
+  'failed',
+  'dead',
+] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
 export const noticeAdminQuerySchema = z.strictObject({

@@ -1,4 +1,11 @@
-export const PROJECT_STATUSES = ['planning', 'active', 'suspended', 'completed', 'warranty', 'closed'] as const;
+export const PROJECT_STATUSES = [
+  'planning',
+  'active',
+  'suspended',
+  'completed',
+  'warranty',
+  'closed',
+] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 export const PROJECT_STATUS_LABELS: Record<ProjectStatus, string> = {

@@ -12,7 +12,10 @@ afterAll(async () => {
 describe('staff sign-in', () => {
   it('returns a token and the user, and the token opens /me', async () => {
     const staff = await sys.seed.staff('sales', { username: 'li.na', name: '李娜' });
-    const res = await sys.api.post('/api/v1/auth/staff/login', { username: 'li.na', password: staff.password });
+    const res = await sys.api.post('/api/v1/auth/staff/login', {
+      username: 'li.na',
+      password: staff.password,
+    });
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ kind: 'staff', role: 'sales', name: '李娜', username: 'li.na' });
     expect(new Date(res.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
@@ -23,8 +26,14 @@ describe('staff sign-in', () => {
 
   it('refuses a wrong password and an unknown user with the same answer', async () => {
     await sys.seed.staff('pm', { username: 'wang.pm' });
-    const wrong = await sys.api.post('/api/v1/auth/staff/login', { username: 'wang.pm', password: 'not-the-password' });
-    const unknown = await sys.api.post('/api/v1/auth/staff/login', { username: 'nobody.here', password: 'whatever1' });
+    const wrong = await sys.api.post('/api/v1/auth/staff/login', {
+      username: 'wang.pm',
+      password: 'not-the-password',
+    });
+    const unknown = await sys.api.post('/api/v1/auth/staff/login', {
+      username: 'nobody.here',
+      password: 'whatever1',
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
@@ -35,10 +44,16 @@ describe('staff sign-in', () => {
     const staff = await sys.seed.staff('finance', { username: 'zhao.fin' });
     const max = sys.config.auth.maxFailedLogins;
     for (let i = 0; i < max; i += 1) {
-      const res = await sys.api.post('/api/v1/auth/staff/login', { username: 'zhao.fin', password: `wrong-${i}-xx` });
+      const res = await sys.api.post('/api/v1/auth/staff/login', {
+        username: 'zhao.fin',
+        password: `wrong-${i}-xx`,
+      });
       expect(res.status).toBe(401);
     }
-    const locked = await sys.api.post('/api/v1/auth/staff/login', { username: 'zhao.fin', password: staff.password });
+    const locked = await sys.api.post('/api/v1/auth/staff/login', {
+      username: 'zhao.fin',
+      password: staff.password,
+    });
     expect(locked.status).toBe(423);
     expect(locked.body.error.code).toBe('ACCOUNT_LOCKED');
     expect(locked.body.error.details.retryAfterSeconds).toBeGreaterThan(0);
@@ -55,7 +70,9 @@ describe('tokens', () => {
     const forged = await sys.api.get('/api/v1/me', 'A'.repeat(43));
     expect(forged.status).toBe(401);
     expect(forged.body.error.code).toBe('TOKEN_INVALID');
-    const garbage = await sys.api.request('GET', '/api/v1/me', { headers: { authorization: 'Basic Zm9vOmJhcg==' } });
+    const garbage = await sys.api.request('GET', '/api/v1/me', {
+      headers: { authorization: 'Basic Zm9vOmJhcg==' },
+    });
     expect(garbage.status).toBe(401);
   });
 
@@ -71,12 +88,23 @@ describe('tokens', () => {
 
 describe('WeChat sign-in and invite binding', () => {
   it('creates an unbound portal account on first sign-in and reuses it on the next', async () => {
-    const first = await sys.api.post('/api/v1/auth/wechat/login', { code: sys.sim.issueLoginCode('o_new_user_1') });
+    const first = await sys.api.post('/api/v1/auth/wechat/login', {
+      code: sys.sim.issueLoginCode('o_new_user_1'),
+    });
     expect(first.status).toBe(200);
-    expect(first.body.user).toMatchObject({ kind: 'portal', role: 'customer', customerId: null, customerName: null });
-    const second = await sys.api.post('/api/v1/auth/wechat/login', { code: sys.sim.issueLoginCode('o_new_user_1') });
+    expect(first.body.user).toMatchObject({
+      kind: 'portal',
+      role: 'customer',
+      customerId: null,
+      customerName: null,
+    });
+    const second = await sys.api.post('/api/v1/auth/wechat/login', {
+      code: sys.sim.issueLoginCode('o_new_user_1'),
+    });
     expect(second.body.user.id).toBe(first.body.user.id);
-    expect(await sys.server.container.models.portalAccounts.countDocuments({ openid: 'o_new_user_1' })).toBe(1);
+    expect(await sys.server.container.models.portalAccounts.countDocuments({ openid: 'o_new_user_1' })).toBe(
+      1,
+    );
   });
 
   it('refuses a used or unknown code with 401 WECHAT_CODE_INVALID', async () => {
@@ -91,7 +119,11 @@ describe('WeChat sign-in and invite binding', () => {
 
   it('binds an account with a single-use invite from the owning salesperson', async () => {
     const sales = await sys.seed.staff('sales');
-    const customer = await sys.seed.customer({ name: '华建置业有限公司', ownerId: sales.id, type: 'developer' });
+    const customer = await sys.seed.customer({
+      name: '华建置业有限公司',
+      ownerId: sales.id,
+      type: 'developer',
+    });
     const salesToken = await sys.loginStaff(sales.username, sales.password);
     const invite = await sys.api.post(`/api/v1/customers/${customer.id}/invites`, undefined, salesToken);
     expect(invite.status).toBe(201);
@@ -99,14 +131,22 @@ describe('WeChat sign-in and invite binding', () => {
     expect(invite.body.qrDataUrl).toMatch(/^data:image\/png;base64,/);
 
     const token = await sys.loginWechat('o_bind_owner');
-    const bound = await sys.api.post('/api/v1/auth/wechat/bind', { inviteCode: invite.body.inviteCode.toLowerCase() }, token);
+    const bound = await sys.api.post(
+      '/api/v1/auth/wechat/bind',
+      { inviteCode: invite.body.inviteCode.toLowerCase() },
+      token,
+    );
     expect(bound.status).toBe(200);
     expect(bound.body.user).toMatchObject({ customerId: customer.id, customerName: '华建置业有限公司' });
     const me = await sys.api.get('/api/v1/me', token);
     expect(me.body.user.customerName).toBe('华建置业有限公司');
 
     const otherToken = await sys.loginWechat('o_bind_second');
-    const again = await sys.api.post('/api/v1/auth/wechat/bind', { inviteCode: invite.body.inviteCode }, otherToken);
+    const again = await sys.api.post(
+      '/api/v1/auth/wechat/bind',
+      { inviteCode: invite.body.inviteCode },
+      otherToken,
+    );
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('INVITE_USED');
     const stillUnbound = await sys.api.get('/api/v1/me', otherToken);
@@ -131,13 +171,17 @@ describe('WeChat sign-in and invite binding', () => {
     const c2 = await sys.seed.customer();
     const i1 = await sys.api.post(`/api/v1/customers/${c1.id}/invites`, undefined, adminToken);
     const i2 = await sys.api.post(`/api/v1/customers/${c2.id}/invites`, undefined, adminToken);
-    expect((await sys.api.post('/api/v1/auth/wechat/bind', { inviteCode: i1.body.inviteCode }, token)).status).toBe(200);
+    expect(
+      (await sys.api.post('/api/v1/auth/wechat/bind', { inviteCode: i1.body.inviteCode }, token)).status,
+    ).toBe(200);
     const second = await sys.api.post('/api/v1/auth/wechat/bind', { inviteCode: i2.body.inviteCode }, token);
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('ALREADY_BOUND');
     // the refused bind consumed nothing: the second invite still works for someone else
     const other = await sys.loginWechat('o_bind_errors_2');
-    expect((await sys.api.post('/api/v1/auth/wechat/bind', { inviteCode: i2.body.inviteCode }, other)).status).toBe(200);
+    expect(
+      (await sys.api.post('/api/v1/auth/wechat/bind', { inviteCode: i2.body.inviteCode }, other)).status,
+    ).toBe(200);
   });
 
   it('refuses an expired invite', async () => {
@@ -145,7 +189,10 @@ describe('WeChat sign-in and invite binding', () => {
     const adminToken = await sys.loginStaff(admin.username, admin.password);
     const c = await sys.seed.customer();
     const invite = await sys.api.post(`/api/v1/customers/${c.id}/invites`, undefined, adminToken);
-    await sys.server.container.models.invites.updateOne({ code: invite.body.inviteCode }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    await sys.server.container.models.invites.updateOne(
+      { code: invite.body.inviteCode },
+      { $set: { expiresAt: new Date(Date.now() - 1000) } },
+    );
     const token = await sys.loginWechat('o_bind_expired');
     const res = await sys.api.post('/api/v1/auth/wechat/bind', { inviteCode: invite.body.inviteCode }, token);
     expect(res.status).toBe(404);
@@ -158,16 +205,34 @@ describe('WeChat sign-in and invite binding', () => {
     const engineer = await sys.seed.staff('engineer');
     const finance = await sys.seed.staff('finance');
     const customer = await sys.seed.customer({ ownerId: owner.id });
-    const rivalRes = await sys.api.post(`/api/v1/customers/${customer.id}/invites`, undefined, await sys.loginStaff(rival.username, rival.password));
-    const missing = await sys.api.post('/api/v1/customers/0123456789abcdef01234567/invites', undefined, await sys.loginStaff(rival.username, rival.password));
+    const rivalRes = await sys.api.post(
+      `/api/v1/customers/${customer.id}/invites`,
+      undefined,
+      await sys.loginStaff(rival.username, rival.password),
+    );
+    const missing = await sys.api.post(
+      '/api/v1/customers/0123456789abcdef01234567/invites',
+      undefined,
+      await sys.loginStaff(rival.username, rival.password),
+    );
     expect(rivalRes.status).toBe(404);
     expect(rivalRes.body).toEqual(missing.body);
-    const engRes = await sys.api.post(`/api/v1/customers/${customer.id}/invites`, undefined, await sys.loginStaff(engineer.username, engineer.password));
+    const engRes = await sys.api.post(
+      `/api/v1/customers/${customer.id}/invites`,
+      undefined,
+      await sys.loginStaff(engineer.username, engineer.password),
+    );
     expect(engRes.status).toBe(404);
-    const finRes = await sys.api.post(`/api/v1/customers/${customer.id}/invites`, undefined, await sys.loginStaff(finance.username, finance.password));
+    const finRes = await sys.api.post(
+      `/api/v1/customers/${customer.id}/invites`,
+      undefined,
+      await sys.loginStaff(finance.username, finance.password),
+    );
     expect(finRes.status).toBe(403);
     const customerToken = await sys.loginWechat('o_cannot_invite');
-    expect((await sys.api.post(`/api/v1/customers/${customer.id}/invites`, undefined, customerToken)).status).toBe(403);
+    expect(
+      (await sys.api.post(`/api/v1/customers/${customer.id}/invites`, undefined, customerToken)).status,
+    ).toBe(403);
     expect(await sys.server.container.models.invites.countDocuments({ customerId: customer.id })).toBe(0);
   });
 });
@@ -180,10 +245,21 @@ describe('staff administration', () => {
   });
 
   it('creates staff with a hashed password and refuses a duplicate username', async () => {
-    const body = { username: 'chen.eng', password: TEST_PASSWORD, name: '陈工', role: 'engineer', phone: '13912345678' };
+    const body = {
+      username: 'chen.eng',
+      password: TEST_PASSWORD,
+      name: '陈工',
+      role: 'engineer',
+      phone: '13912345678',
+    };
     const created = await sys.api.post('/api/v1/admin/users', body, adminToken);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ username: 'chen.eng', role: 'engineer', active: true, phone: '13912345678' });
+    expect(created.body).toMatchObject({
+      username: 'chen.eng',
+      role: 'engineer',
+      active: true,
+      phone: '13912345678',
+    });
     expect(created.body.passwordHash).toBeUndefined();
     const stored = await sys.server.container.models.staffUsers.findOne({ username: 'chen.eng' }).lean();
     expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
@@ -199,7 +275,10 @@ describe('staff administration', () => {
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const rest = await sys.api.get(`/api/v1/admin/users?role=service&limit=2&cursor=${first.body.nextCursor}`, adminToken);
+    const rest = await sys.api.get(
+      `/api/v1/admin/users?role=service&limit=2&cursor=${first.body.nextCursor}`,
+      adminToken,
+    );
     const ids = [...first.body.items, ...rest.body.items].map((u: { id: string }) => u.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBeGreaterThanOrEqual(3);
@@ -210,20 +289,33 @@ describe('staff administration', () => {
     const user = await sys.seed.staff('pm');
     const token = await sys.loginStaff(user.username, user.password);
     expect((await sys.api.get('/api/v1/me', token)).status).toBe(200);
-    const res = await sys.api.request('PATCH', `/api/v1/admin/users/${user.id}`, { token: adminToken, body: { active: false } });
+    const res = await sys.api.request('PATCH', `/api/v1/admin/users/${user.id}`, {
+      token: adminToken,
+      body: { active: false },
+    });
     expect(res.status).toBe(200);
     expect(res.body.active).toBe(false);
     expect((await sys.api.get('/api/v1/me', token)).status).toBe(401);
-    const login = await sys.api.post('/api/v1/auth/staff/login', { username: user.username, password: user.password });
+    const login = await sys.api.post('/api/v1/auth/staff/login', {
+      username: user.username,
+      password: user.password,
+    });
     expect(login.status).toBe(401);
     const audit = await sys.server.container.audit.forResource('staff_user', user.id);
-    expect(audit[0]).toMatchObject({ action: 'staff.updated', before: { active: true }, after: { active: false } });
+    expect(audit[0]).toMatchObject({
+      action: 'staff.updated',
+      before: { active: true },
+      after: { active: false },
+    });
   });
 
   it('a role change revokes old tokens so the new role applies', async () => {
     const user = await sys.seed.staff('sales');
     const token = await sys.loginStaff(user.username, user.password);
-    await sys.api.request('PATCH', `/api/v1/admin/users/${user.id}`, { token: adminToken, body: { role: 'finance' } });
+    await sys.api.request('PATCH', `/api/v1/admin/users/${user.id}`, {
+      token: adminToken,
+      body: { role: 'finance' },
+    });
     expect((await sys.api.get('/api/v1/me', token)).status).toBe(401);
     const fresh = await sys.loginStaff(user.username, user.password);
     expect((await sys.api.get('/api/v1/me', fresh)).body.user.role).toBe('finance');
@@ -245,7 +337,14 @@ describe('staff administration', () => {
     );
     expect(res.status).toBe(400);
     const paths = res.body.error.details.fields.map((f: { path: string }) => f.path).sort();
-    expect(paths).toEqual(['body.extra', 'body.name', 'body.password', 'body.phone', 'body.role', 'body.username']);
+    expect(paths).toEqual([
+      'body.extra',
+      'body.name',
+      'body.password',
+      'body.phone',
+      'body.role',
+      'body.username',
+    ]);
     expect(await sys.server.container.models.staffUsers.countDocuments({ name: '' })).toBe(0);
   });
 });

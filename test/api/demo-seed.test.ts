@@ -18,11 +18,18 @@ describe('demo seed', () => {
     expect(roles.size).toBeGreaterThanOrEqual(5);
     const customers = await models.customers.find().lean();
     expect(new Set(customers.map((c) => c.tier)).size).toBeGreaterThanOrEqual(3);
-    expect(new Set(customers.map((c) => c.type))).toEqual(new Set(['government', 'developer', 'private_company', 'individual']));
+    expect(new Set(customers.map((c) => c.type))).toEqual(
+      new Set(['government', 'developer', 'private_company', 'individual']),
+    );
     expect(customers.every((c) => /[\u4e00-\u9fa5]/.test(c.name))).toBe(true);
-    expect(new Set((await models.projects.find().lean()).map((p) => p.status)).size).toBeGreaterThanOrEqual(3);
+    expect(new Set((await models.projects.find().lean()).map((p) => p.status)).size).toBeGreaterThanOrEqual(
+      3,
+    );
 
-    const sales = await sys.api.post('/api/v1/auth/staff/login', { username: 'lina', password: DEMO_PASSWORD });
+    const sales = await sys.api.post('/api/v1/auth/staff/login', {
+      username: 'lina',
+      password: DEMO_PASSWORD,
+    });
     expect(sales.body.user).toMatchObject({ role: 'sales', name: '李娜' });
     const portal = await sys.loginWechat('o_demo_customer_1');
     expect((await sys.api.get('/api/v1/me', portal)).body.user.customerName).toBe('华景置业有限公司');

@@ -20,7 +20,10 @@ describe('bad input and unknown routes', () => {
   });
 
   it('answers a body over the limit with 400 PAYLOAD_TOO_LARGE', async () => {
-    const res = await sys.api.post('/api/v1/auth/staff/login', { username: 'a', password: 'x'.repeat(1024 * 1024 + 10) });
+    const res = await sys.api.post('/api/v1/auth/staff/login', {
+      username: 'a',
+      password: 'x'.repeat(1024 * 1024 + 10),
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(res.body.error.details.limit).toBe(sys.config.http.jsonLimit);
@@ -76,7 +79,10 @@ describe('health, docs and client config', () => {
     const schema = login.requestBody.content['application/json'].schema;
     expect(schema.required).toEqual(expect.arrayContaining(['username', 'password']));
     expect(schema.additionalProperties).toBe(false);
-    expect(doc.body.paths['/customers/{id}/invites'].post.parameters[0]).toMatchObject({ name: 'id', in: 'path' });
+    expect(doc.body.paths['/customers/{id}/invites'].post.parameters[0]).toMatchObject({
+      name: 'id',
+      in: 'path',
+    });
     expect(doc.body.paths['/me'].get.security).toEqual([{ bearer: [] }]);
     const page = await sys.api.get('/docs');
     expect(page.headers.get('content-type')).toMatch(/text\/html/);

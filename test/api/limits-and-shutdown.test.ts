@@ -20,7 +20,9 @@ describe('rate limits (Redis, shared by instances)', () => {
   it('limits sign-in attempts per IP, then every request per IP, with Retry-After', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i += 1) {
-      statuses.push((await sys.api.post('/api/v1/auth/staff/login', { username: 'x', password: 'y' })).status);
+      statuses.push(
+        (await sys.api.post('/api/v1/auth/staff/login', { username: 'x', password: 'y' })).status,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
     const limited = await sys.api.post('/api/v1/auth/staff/login', { username: 'x', password: 'y' });
@@ -34,7 +36,9 @@ describe('rate limits (Redis, shared by instances)', () => {
 describe('per-account limit', () => {
   let sys: TestSystem;
   beforeAll(async () => {
-    sys = await startTestSystem({ overrides: { rateLimit: { perAccount: { points: 3, durationSeconds: 60 } } } });
+    sys = await startTestSystem({
+      overrides: { rateLimit: { perAccount: { points: 3, durationSeconds: 60 } } },
+    });
   });
   afterAll(async () => {
     await sys?.close();
@@ -53,10 +57,15 @@ describe('graceful shutdown', () => {
   it('finishes a request in flight, refuses new connections, then closes', async () => {
     const sys = await startTestSystem();
     sys.sim.injectFault({ endpoint: 'jscode2session', delayMs: 800, times: 1 });
-    const inFlight = sys.api.post('/api/v1/auth/wechat/login', { code: sys.sim.issueLoginCode('o_shutdown') });
+    const inFlight = sys.api.post('/api/v1/auth/wechat/login', {
+      code: sys.sim.issueLoginCode('o_shutdown'),
+    });
     await new Promise((r) => setTimeout(r, 200));
     const closing = sys.server.close();
-    const ready = await sys.api.get('/readyz').then((r) => r.status, () => 'refused');
+    const ready = await sys.api.get('/readyz').then(
+      (r) => r.status,
+      () => 'refused',
+    );
     const res = await inFlight;
     expect(res.status).toBe(200);
     expect(res.body.user.kind).toBe('portal');

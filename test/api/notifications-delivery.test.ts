@@ -18,7 +18,11 @@ afterAll(async () => {
 const drain = () => sys.server.container.outboxWorker.drain();
 const notices = () => sys.server.container.models.notices;
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -60,7 +64,9 @@ describe('a worker killed mid-delivery', () => {
 
     child = startWorkerProcess();
     const claimed = await until('the worker process to claim the notice', () =>
-      notices().findOne({ ...filter, status: 'delivering' }).lean(),
+      notices()
+        .findOne({ ...filter, status: 'delivering' })
+        .lean(),
     );
     await sleep(300); // its request is now inside WeChat's (simulated) slow answer
     child.kill('SIGKILL');
@@ -71,7 +77,10 @@ describe('a worker killed mid-delivery', () => {
     await sleep(Math.max(0, 4500 - (Date.now() - killedAt))); // let the cut-off request's delay run out
     expect(subscribeMessagesTo(sys, 'o_kill')).toHaveLength(1);
     expect(await notices().findOne(filter).lean()).toMatchObject({ status: 'sent', attempts: 2 });
-    const attempts = await sys.server.container.models.noticeAttempts.find({ noticeId: claimed._id }).sort({ attempt: 1 }).lean();
+    const attempts = await sys.server.container.models.noticeAttempts
+      .find({ noticeId: claimed._id })
+      .sort({ attempt: 1 })
+      .lean();
     expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
       [1, null],
       [2, 'sent'],
@@ -82,17 +91,30 @@ describe('a worker killed mid-delivery', () => {
 
 describe('two workers on one outbox', () => {
   it('deliver every notice exactly once', async () => {
-    const second = await startTestSystem({ overrides: { mongodb: { uri: sys.config.mongodb.uri }, redis: { keyPrefix: sys.config.redis.keyPrefix } } });
+    const second = await startTestSystem({
+      overrides: {
+        mongodb: { uri: sys.config.mongodb.uri },
+        redis: { keyPrefix: sys.config.redis.keyPrefix },
+      },
+    });
     try {
       const c = await customerWithGrants(sys, 'o_two_workers', TPL, 0);
       for (let i = 0; i < 30; i += 1) await publish(sys, awaitingMilestone(c.customerId, `m-two-${i}`));
       const [a, b] = await Promise.all([drain(), second.server.container.outboxWorker.drain()]);
       expect(a + b).toBeGreaterThanOrEqual(60); // 30 inbox + 30 subscribe (skipped: no grant)
-      const inbox = await sys.server.container.models.inbox.countDocuments({ recipientId: (await sys.api.get('/api/v1/me', c.token)).body.user.id });
+      const inbox = await sys.server.container.models.inbox.countDocuments({
+        recipientId: (await sys.api.get('/api/v1/me', c.token)).body.user.id,
+      });
       expect(inbox).toBe(30);
-      const ids = (await notices().find({ eventId: /:m-two-/ }, { _id: 1 }).lean()).map((n) => n._id);
+      const ids = (
+        await notices()
+          .find({ eventId: /:m-two-/ }, { _id: 1 })
+          .lean()
+      ).map((n) => n._id);
       expect(ids).toHaveLength(60);
-      const attempts = await sys.server.container.models.noticeAttempts.find({ noticeId: { $in: ids } }).lean();
+      const attempts = await sys.server.container.models.noticeAttempts
+        .find({ noticeId: { $in: ids } })
+        .lean();
       expect(attempts).toHaveLength(60); // one attempt per notice: no notice was claimed twice
       expect(new Set(attempts.map((a) => String(a.noticeId))).size).toBe(60);
     } finally {
@@ -107,13 +129,19 @@ describe('WeCom robot', () => {
     const second = new Date().getUTCSeconds();
     if (second > 40) await sleep((61 - second) * 1000); // keep the burst inside one minute window
     for (let i = 0; i < 22; i += 1) {
-      await sys.server.container.events.publish('customer.tier_dropped', { customerName: `风险客户${i}`, reason: '两次逾期付款' }, { id: `tier:${i}` });
+      await sys.server.container.events.publish(
+        'customer.tier_dropped',
+        { customerName: `风险客户${i}`, reason: '两次逾期付款' },
+        { id: `tier:${i}` },
+      );
     }
     await drain();
     const wecom = sys.sim.messages().filter((m) => m.kind === 'wecom' && m.key === 'test-robot-sales');
     expect(wecom).toHaveLength(20);
     expect(wecom[0]).toMatchObject({ msgtype: 'markdown', content: expect.stringContaining('两次逾期付款') });
-    const held = await notices().find({ channel: 'wecom', eventType: 'customer.tier_dropped', status: 'pending' }).lean();
+    const held = await notices()
+      .find({ channel: 'wecom', eventType: 'customer.tier_dropped', status: 'pending' })
+      .lean();
     expect(held).toHaveLength(2);
     for (const n of held) {
       expect(n.deferrals).toBe(1);
@@ -134,7 +162,11 @@ describe('dead letters', () => {
       await drain();
     }
     const dead = await notices().findOne(filter).lean();
-    expect(dead).toMatchObject({ status: 'dead', attempts: sys.config.notifications.maxAttempts, lastError: expect.stringMatching(/-1/) });
+    expect(dead).toMatchObject({
+      status: 'dead',
+      attempts: sys.config.notifications.maxAttempts,
+      lastError: expect.stringMatching(/-1/),
+    });
 
     const admin = await sys.seed.staff('admin');
     const token = await sys.loginStaff(admin.username, admin.password);
@@ -157,31 +189,50 @@ describe('preferences', () => {
   it('"off" keeps only the inbox record; "digest" holds the push for the daily digest', async () => {
     const c = await customerWithGrants(sys, 'o_prefs', TPL, 2);
     const before = await sys.api.get('/api/v1/me/preferences', c.token);
-    expect(before.body.preferences.find((p: { eventType: string }) => p.eventType === 'milestone.awaiting_confirmation')).toMatchObject({
+    expect(
+      before.body.preferences.find(
+        (p: { eventType: string }) => p.eventType === 'milestone.awaiting_confirmation',
+      ),
+    ).toMatchObject({
       enabled: true,
       mode: 'instant',
       label: '节点待确认',
     });
     // a customer is never asked about staff-only events
-    expect(before.body.preferences.map((p: { eventType: string }) => p.eventType)).not.toContain('rating.low');
+    expect(before.body.preferences.map((p: { eventType: string }) => p.eventType)).not.toContain(
+      'rating.low',
+    );
 
     const off = await sys.api.request('PUT', '/api/v1/me/preferences', {
       token: c.token,
-      body: { preferences: [{ eventType: 'milestone.awaiting_confirmation', enabled: false, mode: 'instant' }] },
+      body: {
+        preferences: [{ eventType: 'milestone.awaiting_confirmation', enabled: false, mode: 'instant' }],
+      },
     });
     expect(off.status).toBe(200);
     await publish(sys, awaitingMilestone(c.customerId, 'm-off'));
     await drain();
-    expect(await notices().countDocuments({ eventId: 'milestone.awaiting_confirmation:m-off', channel: 'subscribe' })).toBe(0);
+    expect(
+      await notices().countDocuments({
+        eventId: 'milestone.awaiting_confirmation:m-off',
+        channel: 'subscribe',
+      }),
+    ).toBe(0);
     expect((await sys.api.get('/api/v1/notifications/unread-count', c.token)).body.unread).toBe(1);
 
     await sys.api.request('PUT', '/api/v1/me/preferences', {
       token: c.token,
-      body: { preferences: [{ eventType: 'milestone.awaiting_confirmation', enabled: true, mode: 'digest' }] },
+      body: {
+        preferences: [{ eventType: 'milestone.awaiting_confirmation', enabled: true, mode: 'digest' }],
+      },
     });
     await publish(sys, awaitingMilestone(c.customerId, 'm-digest'));
     await drain();
-    expect(await notices().findOne({ eventId: 'milestone.awaiting_confirmation:m-digest', channel: 'subscribe' }).lean()).toMatchObject({ status: 'digest' });
+    expect(
+      await notices()
+        .findOne({ eventId: 'milestone.awaiting_confirmation:m-digest', channel: 'subscribe' })
+        .lean(),
+    ).toMatchObject({ status: 'digest' });
     expect(subscribeMessagesTo(sys, 'o_prefs')).toHaveLength(0);
 
     const bad = await sys.api.request('PUT', '/api/v1/me/preferences', {
@@ -205,7 +256,9 @@ describe('inbox and subscriptions API', () => {
     expect(page2.body.nextCursor).toBeNull();
 
     const first = page1.body.items[0];
-    expect((await sys.api.post(`/api/v1/notifications/${first.id}/read`, undefined, b.token)).status).toBe(404);
+    expect((await sys.api.post(`/api/v1/notifications/${first.id}/read`, undefined, b.token)).status).toBe(
+      404,
+    );
     const read = await sys.api.post(`/api/v1/notifications/${first.id}/read`, undefined, a.token);
     expect(read.body.readAt).toEqual(expect.any(String));
     const again = await sys.api.post(`/api/v1/notifications/${first.id}/read`, undefined, a.token);
@@ -218,10 +271,18 @@ describe('inbox and subscriptions API', () => {
 
   it('records consent only for known templates, and only from customers', async () => {
     const c = await customerWithGrants(sys, 'o_consent', TPL, 0);
-    const unknown = await sys.api.post('/api/v1/subscriptions', { results: { TPL_NOT_OURS: 'accept' } }, c.token);
+    const unknown = await sys.api.post(
+      '/api/v1/subscriptions',
+      { results: { TPL_NOT_OURS: 'accept' } },
+      c.token,
+    );
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.fields[0].path).toBe('body.results.TPL_NOT_OURS');
-    const mixed = await sys.api.post('/api/v1/subscriptions', { results: { [TPL]: 'accept', TPL_CHANGE_QUOTED: 'reject' } }, c.token);
+    const mixed = await sys.api.post(
+      '/api/v1/subscriptions',
+      { results: { [TPL]: 'accept', TPL_CHANGE_QUOTED: 'reject' } },
+      c.token,
+    );
     expect(mixed.body.templates).toEqual(
       expect.arrayContaining([
         { templateId: TPL, title: '节点待确认', remaining: 1 },
@@ -229,9 +290,14 @@ describe('inbox and subscriptions API', () => {
       ]),
     );
     const moment = await sys.api.get('/api/v1/subscriptions?moment=invoice_pay', c.token);
-    expect(moment.body.templates.map((t: { templateId: string }) => t.templateId)).toEqual(['TPL_INVOICE_DUE', 'TPL_PAYMENT_RECEIVED']);
+    expect(moment.body.templates.map((t: { templateId: string }) => t.templateId)).toEqual([
+      'TPL_INVOICE_DUE',
+      'TPL_PAYMENT_RECEIVED',
+    ]);
     const staff = await sys.seed.staff('sales');
     const staffToken = await sys.loginStaff(staff.username, staff.password);
-    expect((await sys.api.post('/api/v1/subscriptions', { results: { [TPL]: 'accept' } }, staffToken)).status).toBe(403);
+    expect(
+      (await sys.api.post('/api/v1/subscriptions', { results: { [TPL]: 'accept' } }, staffToken)).status,
+    ).toBe(403);
   });
 });

@@ -25,7 +25,10 @@ describe('event → outbox → channels', () => {
     await drain();
     const sent = subscribeMessagesTo(sys, 'o_n_happy');
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ templateId: TPL, data: { thing1: { value: '华景·滨江苑三期住宅楼' }, thing2: { value: '主体结构封顶' } } });
+    expect(sent[0]).toMatchObject({
+      templateId: TPL,
+      data: { thing1: { value: '华景·滨江苑三期住宅楼' }, thing2: { value: '主体结构封顶' } },
+    });
     const inbox = await sys.api.get('/api/v1/notifications', c.token);
     expect(inbox.body.items[0]).toMatchObject({ title: '节点待确认', readAt: null });
     expect(inbox.body.items[0].body).toContain('主体结构封顶');
@@ -42,7 +45,9 @@ describe('event → outbox → channels', () => {
     await publish(sys, awaitingMilestone(c.customerId, 'm-nogrant'));
     await drain();
     expect(subscribeMessagesTo(sys, 'o_n_nogrant')).toHaveLength(0);
-    const sub = await notices().findOne({ eventId: 'milestone.awaiting_confirmation:m-nogrant', channel: 'subscribe' }).lean();
+    const sub = await notices()
+      .findOne({ eventId: 'milestone.awaiting_confirmation:m-nogrant', channel: 'subscribe' })
+      .lean();
     expect(sub).toMatchObject({ status: 'skipped', lastError: expect.stringMatching(/no subscribe grant/) });
     expect((await sys.api.get('/api/v1/notifications/unread-count', c.token)).body.unread).toBe(1);
   });
@@ -63,7 +68,14 @@ describe('event → outbox → channels', () => {
     for (let i = 0; i < cap + 2; i += 1) await publish(sys, awaitingMilestone(c.customerId, `m-cap-${i}`));
     await drain();
     expect(subscribeMessagesTo(sys, 'o_n_cap')).toHaveLength(cap);
-    expect(await notices().countDocuments({ recipientId: { $exists: true }, channel: 'subscribe', status: 'digest', target: 'o_n_cap' })).toBe(2);
+    expect(
+      await notices().countDocuments({
+        recipientId: { $exists: true },
+        channel: 'subscribe',
+        status: 'digest',
+        target: 'o_n_cap',
+      }),
+    ).toBe(2);
 
     const result = await sys.server.container.services.digest.buildDigests();
     expect(result.notices).toBeGreaterThanOrEqual(2);
@@ -71,7 +83,11 @@ describe('event → outbox → channels', () => {
     expect(inbox.body.items[0].title).toBe('消息摘要（2 条）');
     expect(await notices().countDocuments({ target: 'o_n_cap', status: 'digest' })).toBe(0);
     await sys.server.container.services.digest.buildDigests();
-    expect((await sys.api.get('/api/v1/notifications?limit=50', c.token)).body.items.filter((i: { eventType: string }) => i.eventType === 'digest')).toHaveLength(1);
+    expect(
+      (await sys.api.get('/api/v1/notifications?limit=50', c.token)).body.items.filter(
+        (i: { eventType: string }) => i.eventType === 'digest',
+      ),
+    ).toHaveLength(1);
   });
 });
 
@@ -83,7 +99,9 @@ describe('WeChat answers', () => {
     await sys.api.post('/api/v1/subscriptions', { results: { [TPL]: 'accept' } }, c.token);
     await publish(sys, awaitingMilestone(c.customerId, 'm-43101'));
     await drain();
-    const n = await notices().findOne({ eventId: 'milestone.awaiting_confirmation:m-43101', channel: 'subscribe' }).lean();
+    const n = await notices()
+      .findOne({ eventId: 'milestone.awaiting_confirmation:m-43101', channel: 'subscribe' })
+      .lean();
     expect(n).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/43101/) });
     const grants = await sys.api.get('/api/v1/subscriptions?moment=milestone_confirm', c.token);
     expect(grants.body.templates.find((t: { templateId: string }) => t.templateId === TPL).remaining).toBe(0);
@@ -100,7 +118,9 @@ describe('WeChat answers', () => {
     sys.sim.injectFault({ endpoint: 'subscribe', errcode: 47003, times: 1 });
     await publish(sys, awaitingMilestone(c.customerId, 'm-47003'));
     await drain();
-    const n = await notices().findOne({ eventId: 'milestone.awaiting_confirmation:m-47003', channel: 'subscribe' }).lean();
+    const n = await notices()
+      .findOne({ eventId: 'milestone.awaiting_confirmation:m-47003', channel: 'subscribe' })
+      .lean();
     expect(n).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/FIELD_INVALID: 47003/) });
     // a definite refusal gives our grant back
     const grants = await sys.api.get('/api/v1/subscriptions?moment=milestone_confirm', c.token);
@@ -113,8 +133,16 @@ describe('WeChat answers', () => {
     await publish(sys, awaitingMilestone(c.customerId, 'm-40001'));
     await drain();
     expect(subscribeMessagesTo(sys, 'o_n_40001')).toHaveLength(1);
-    expect(await sys.server.container.redis.get('wechat:access-token')).not.toBe('stale-token-from-another-deploy');
-    expect((await notices().findOne({ eventId: 'milestone.awaiting_confirmation:m-40001', channel: 'subscribe' }).lean())?.attempts).toBe(1);
+    expect(await sys.server.container.redis.get('wechat:access-token')).not.toBe(
+      'stale-token-from-another-deploy',
+    );
+    expect(
+      (
+        await notices()
+          .findOne({ eventId: 'milestone.awaiting_confirmation:m-40001', channel: 'subscribe' })
+          .lean()
+      )?.attempts,
+    ).toBe(1);
   });
 
   it('retries a timeout with backoff, then delivers; gives up as dead after the last attempt', async () => {

@@ -17,9 +17,12 @@ export default async function globalSetup(): Promise<void> {
   const mongo = new URL(config.mongodb.uri.replace(/^mongodb/, 'http'));
   const redis = new URL(config.redis.url.replace(/^redis/, 'http'));
   const down: string[] = [];
-  if (!(await reachable(mongo.hostname, Number(mongo.port || 27017)))) down.push(`MongoDB/FerretDB at ${mongo.host}`);
+  if (!(await reachable(mongo.hostname, Number(mongo.port || 27017))))
+    down.push(`MongoDB/FerretDB at ${mongo.host}`);
   if (!(await reachable(redis.hostname, Number(redis.port || 6379)))) down.push(`Redis at ${redis.host}`);
   if (down.length > 0) {
-    throw new Error(`${down.join(' and ')} not reachable. Run the tests with \`npm test\` (it starts them), or \`npm run services start\` first.`);
+    throw new Error(
+      `${down.join(' and ')} not reachable. Run the tests with \`npm test\` (it starts them), or \`npm run services start\` first.`,
+    );
   }
 }

@@ -1,14 +1,20 @@
 import type { TestSystem } from './system';
 
 /** A customer with a WeChat portal account, signed in, holding `grants` one-time grants for `templateId`. */
-export async function customerWithGrants(sys: TestSystem, openid: string, templateId: string, grants: number) {
+export async function customerWithGrants(
+  sys: TestSystem,
+  openid: string,
+  templateId: string,
+  grants: number,
+) {
   const { customer } = await sys.seed.customerWithPortal({ openid, customerName: `客户${openid}` });
   const token = await sys.loginWechat(openid);
   for (let i = 0; i < grants; i += 1) {
     // The client does both when the user taps "允许": WeChat records the grant, and so do we.
     sys.sim.grantSubscription(openid, templateId, 1);
     const res = await sys.api.post('/api/v1/subscriptions', { results: { [templateId]: 'accept' } }, token);
-    if (res.status !== 200) throw new Error(`recording a grant failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`recording a grant failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
   return { customerId: customer.id, token, openid };
 }
@@ -17,7 +23,11 @@ export function subscribeMessagesTo(sys: TestSystem, openid: string) {
   return sys.sim.messages().filter((m) => m.kind === 'subscribe' && m.openid === openid);
 }
 
-export function awaitingMilestone(customerId: string, milestoneId: string, extra: Record<string, string> = {}) {
+export function awaitingMilestone(
+  customerId: string,
+  milestoneId: string,
+  extra: Record<string, string> = {},
+) {
   return {
     name: 'milestone.awaiting_confirmation',
     payload: {
@@ -32,6 +42,9 @@ export function awaitingMilestone(customerId: string, milestoneId: string, extra
   };
 }
 
-export async function publish(sys: TestSystem, e: { name: string; payload: Record<string, unknown>; id: string }) {
+export async function publish(
+  sys: TestSystem,
+  e: { name: string; payload: Record<string, unknown>; id: string },
+) {
   await sys.server.container.events.publish(e.name, e.payload as never, { id: e.id });
 }

@@ -14,7 +14,11 @@ export interface ApiResponse<T = any> {
 }
 
 export interface ApiClient {
-  request<T = any>(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
   get<T = any>(path: string, token?: string): Promise<ApiResponse<T>>;
   post<T = any>(path: string, body?: unknown, token?: string): Promise<ApiResponse<T>>;
 }
@@ -38,7 +42,9 @@ export const TEST_PASSWORD = 'Passw0rd!test';
  * A whole Gantry for one test file: its own database on the shared FerretDB, its own Redis key
  * prefix, its own WeChat simulator, and the real API listening on an ephemeral loopback port.
  */
-export async function startTestSystem(opts: { overrides?: Record<string, unknown> } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  opts: { overrides?: Record<string, unknown> } = {},
+): Promise<TestSystem> {
   const tag = `${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const appId = 'wxtestgantry00001';
   const appSecret = 'test-app-secret-not-for-production';
@@ -47,13 +53,16 @@ export async function startTestSystem(opts: { overrides?: Record<string, unknown
   const dbUri = base.mongodb.uri.replace(/\/[^/?]*(\?|$)/, `/gantry_t_${tag}$1`);
   const config = loadConfig({
     env: { NODE_ENV: 'test' },
-    overrides: deepMerge({
-      http: { port: 0 },
-      mongodb: { uri: dbUri },
-      redis: { keyPrefix: `gantry_t_${tag}:` },
-      wechat: { appId, appSecret, apiBaseUrl: sim.url, wecomBaseUrl: sim.url },
-      h5: { wechatBridgeUrl: sim.url },
-    }, opts.overrides ?? {}),
+    overrides: deepMerge(
+      {
+        http: { port: 0 },
+        mongodb: { uri: dbUri },
+        redis: { keyPrefix: `gantry_t_${tag}:` },
+        wechat: { appId, appSecret, apiBaseUrl: sim.url, wecomBaseUrl: sim.url },
+        h5: { wechatBridgeUrl: sim.url },
+      },
+      opts.overrides ?? {},
+    ),
   });
   const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
   const api = apiClient(server.url);
@@ -68,12 +77,14 @@ export async function startTestSystem(opts: { overrides?: Record<string, unknown
     seed,
     async loginStaff(username, password) {
       const res = await api.post('/api/v1/auth/staff/login', { username, password });
-      if (res.status !== 200) throw new Error(`staff login failed: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 200)
+        throw new Error(`staff login failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.token as string;
     },
     async loginWechat(openid) {
       const res = await api.post('/api/v1/auth/wechat/login', { code: sim.issueLoginCode(openid) });
-      if (res.status !== 200) throw new Error(`wechat login failed: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 200)
+        throw new Error(`wechat login failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.token as string;
     },
     async close() {
@@ -118,10 +129,17 @@ function seeders(server: RunningServer) {
     async staff(role: StaffRole, fields: { username?: string; password?: string; name?: string } = {}) {
       const username = fields.username ?? `${role}_${crypto.randomBytes(3).toString('hex')}`;
       const password = fields.password ?? TEST_PASSWORD;
-      const user = await services.staffAdmin.create(null, { username, password, name: fields.name ?? `测试${role}`, role });
+      const user = await services.staffAdmin.create(null, {
+        username,
+        password,
+        name: fields.name ?? `测试${role}`,
+        role,
+      });
       return { ...user, password };
     },
-    async customer(fields: { name?: string; type?: CustomerType; ownerId?: string | null; tier?: CustomerTier } = {}) {
+    async customer(
+      fields: { name?: string; type?: CustomerType; ownerId?: string | null; tier?: CustomerTier } = {},
+    ) {
       const doc = await models.customers.create({
         name: fields.name ?? `测试客户${crypto.randomBytes(2).toString('hex')}`,
         type: fields.type ?? 'private_company',

@@ -14,7 +14,12 @@ describe('loadConfig', () => {
 
   it('takes values from the environment over the files', () => {
     const config = loadConfig({
-      env: { NODE_ENV: 'test', PORT: '4100', MONGODB_URI: 'mongodb://db.example:27017/x', LOG_LEVEL: 'debug' },
+      env: {
+        NODE_ENV: 'test',
+        PORT: '4100',
+        MONGODB_URI: 'mongodb://db.example:27017/x',
+        LOG_LEVEL: 'debug',
+      },
     });
     expect(config.http.port).toBe(4100);
     expect(config.mongodb.uri).toBe('mongodb://db.example:27017/x');
@@ -22,19 +27,30 @@ describe('loadConfig', () => {
   });
 
   it('merges GANTRY_CONFIG_JSON over the files and variables, and refuses one that is not an object', () => {
-    const json = JSON.stringify({ http: { port: 4200 }, scheduler: { enabled: true, jobs: { 'a.job': { cron: '* * * * * *' } } } });
+    const json = JSON.stringify({
+      http: { port: 4200 },
+      scheduler: { enabled: true, jobs: { 'a.job': { cron: '* * * * * *' } } },
+    });
     const config = loadConfig({ env: { NODE_ENV: 'test', PORT: '4100', GANTRY_CONFIG_JSON: json } });
     expect(config.http.port).toBe(4200);
-    expect(config.scheduler).toEqual({ enabled: true, timezone: 'Asia/Shanghai', jobs: { 'a.job': { cron: '* * * * * *' } } });
+    expect(config.scheduler).toEqual({
+      enabled: true,
+      timezone: 'Asia/Shanghai',
+      jobs: { 'a.job': { cron: '* * * * * *' } },
+    });
     expect(loadConfig({ env: { NODE_ENV: 'test' } }).scheduler.enabled).toBe(false);
-    expect(() => loadConfig({ env: { NODE_ENV: 'test', GANTRY_CONFIG_JSON: '{nope' } })).toThrow(/GANTRY_CONFIG_JSON/);
+    expect(() => loadConfig({ env: { NODE_ENV: 'test', GANTRY_CONFIG_JSON: '{nope' } })).toThrow(
+      /GANTRY_CONFIG_JSON/,
+    );
     expect(() => loadConfig({ env: { NODE_ENV: 'test', GANTRY_CONFIG_JSON: '[1]' } })).toThrow(ConfigError);
   });
 
   it('refuses to start and lists every bad value at once', () => {
     let error: unknown;
     try {
-      loadConfig({ env: { NODE_ENV: 'test', PORT: 'eighty', MONGODB_URI: 'postgres://x', LOG_LEVEL: 'loud' } });
+      loadConfig({
+        env: { NODE_ENV: 'test', PORT: 'eighty', MONGODB_URI: 'postgres://x', LOG_LEVEL: 'loud' },
+      });
     } catch (err) {
       error = err;
     }
@@ -47,6 +63,8 @@ describe('loadConfig', () => {
 
   it('has no default for secrets outside tests', () => {
     expect(() => loadConfig({ env: { NODE_ENV: 'development' } })).toThrow(/wechat\.appSecret/);
-    expect(() => loadConfig({ env: { NODE_ENV: 'production', WECHAT_APP_SECRET: 'x'.repeat(32) } })).toThrow(/wechat\.appId/);
+    expect(() => loadConfig({ env: { NODE_ENV: 'production', WECHAT_APP_SECRET: 'x'.repeat(32) } })).toThrow(
+      /wechat\.appId/,
+    );
   });
 });

@@ -33,7 +33,10 @@ const configSchema = z.object({
     shutdownGraceMs: z.number().int().positive(),
   }),
   mongodb: z.object({ uri: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI') }),
-  redis: z.object({ url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI'), keyPrefix: z.string() }),
+  redis: z.object({
+    url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI'),
+    keyPrefix: z.string(),
+  }),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
   auth: z.object({
     staffTokenTtlSeconds: z.number().int().positive(),
@@ -57,7 +60,9 @@ const configSchema = z.object({
     enabled: z.boolean().default(true),
     timezone: z.string().min(1).default('Asia/Shanghai'),
     /** Per-job overrides by job name: another cron, or off. */
-    jobs: z.record(z.string(), z.object({ cron: z.string().min(1).optional(), enabled: z.boolean().optional() })).default({}),
+    jobs: z
+      .record(z.string(), z.object({ cron: z.string().min(1).optional(), enabled: z.boolean().optional() }))
+      .default({}),
   }),
 });
 
@@ -172,6 +177,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
   }
   const config = parsed.data;
   if (!path.isAbsolute(config.h5.staticDir)) config.h5.staticDir = path.join(REPO_ROOT, config.h5.staticDir);
-  if (!path.isAbsolute(config.files.dataDir)) config.files.dataDir = path.join(REPO_ROOT, config.files.dataDir);
+  if (!path.isAbsolute(config.files.dataDir))
+    config.files.dataDir = path.join(REPO_ROOT, config.files.dataDir);
   return deepFreeze(config);
 }

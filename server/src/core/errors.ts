@@ -38,7 +38,11 @@ export class NotFoundError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor(code: 'UNAUTHENTICATED' | 'TOKEN_INVALID' | 'INVALID_CREDENTIALS' | 'WECHAT_CODE_INVALID' = 'UNAUTHENTICATED', message?: string) {
+  constructor(
+    code:
+      'UNAUTHENTICATED' | 'TOKEN_INVALID' | 'INVALID_CREDENTIALS' | 'WECHAT_CODE_INVALID' = 'UNAUTHENTICATED',
+    message?: string,
+  ) {
     super(code, message);
   }
 }
@@ -50,7 +54,11 @@ export class ForbiddenError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(code: 'CONFLICT' | 'DUPLICATE' | 'INVITE_USED' | 'ALREADY_BOUND' = 'CONFLICT', message?: string, details?: unknown) {
+  constructor(
+    code: 'CONFLICT' | 'DUPLICATE' | 'INVITE_USED' | 'ALREADY_BOUND' = 'CONFLICT',
+    message?: string,
+    details?: unknown,
+  ) {
     super(code, message, details);
   }
 }
@@ -68,7 +76,9 @@ export class UpstreamError extends AppError {
 }
 
 /** MongoDB duplicate key (E11000) → our DUPLICATE conflict. The only place that knows the code. */
-export function isDuplicateKeyError(err: unknown): err is { code: 11000; keyValue?: Record<string, unknown> } {
+export function isDuplicateKeyError(
+  err: unknown,
+): err is { code: 11000; keyValue?: Record<string, unknown> } {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 

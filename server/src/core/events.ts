@@ -44,7 +44,11 @@ export class EventBus {
     this.handlers.set(name, [...(this.handlers.get(name) ?? []), handler]);
   }
 
-  async publish(name: NotifyEvent | string, payload: EventPayload, options: { id?: string; occurredAt?: Date } = {}) {
+  async publish(
+    name: NotifyEvent | string,
+    payload: EventPayload,
+    options: { id?: string; occurredAt?: Date } = {},
+  ) {
     const event: DomainEvent = {
       id: options.id ?? `${name}:${crypto.randomUUID()}`,
       name,
@@ -54,8 +58,13 @@ export class EventBus {
     const handlers = [...(this.handlers.get(name) ?? []), ...(this.handlers.get('*') ?? [])];
     const results = await Promise.allSettled(handlers.map((h) => h(event)));
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    for (const f of failures) this.logger.error({ err: f.reason, event: event.name, eventId: event.id }, 'event handler failed');
-    if (failures.length > 0) throw new AggregateError(failures.map((f) => f.reason), `${failures.length} handler(s) of ${name} failed`);
+    for (const f of failures)
+      this.logger.error({ err: f.reason, event: event.name, eventId: event.id }, 'event handler failed');
+    if (failures.length > 0)
+      throw new AggregateError(
+        failures.map((f) => f.reason),
+        `${failures.length} handler(s) of ${name} failed`,
+      );
     return event;
   }
 }

@@ -20,7 +20,10 @@ describe('logger', () => {
 
   it('never writes passwords, tokens or whole phone numbers', () => {
     const { logger, lines } = capture();
-    logger.info({ body: { password: 'hunter2', token: 'abc' }, phone: '13987654321' }, 'login from 13512345678');
+    logger.info(
+      { body: { password: 'hunter2', token: 'abc' }, phone: '13987654321' },
+      'login from 13512345678',
+    );
     const out = lines.join('');
     expect(out).not.toContain('hunter2');
     expect(out).not.toContain('"abc"');

@@ -44,7 +44,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 }
 
 function maskObject(value: object): object {
-  const json = JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { message: v.message, stack: v.stack } : v));
+  const json = JSON.stringify(value, (_k, v: unknown) =>
+    v instanceof Error ? { message: v.message, stack: v.stack } : v,
+  );
   if (json === undefined || !/1[3-9]\d{9}/.test(json)) return value;
   return JSON.parse(maskPhone(json)) as object;
 }

@@ -21,7 +21,10 @@ export const errorResponseSchema = z.object({
   }),
 });
 
-export function buildOpenApiDocument(registry: OpenAPIRegistry, info: { title: string; version: string; serverUrl: string }) {
+export function buildOpenApiDocument(
+  registry: OpenAPIRegistry,
+  info: { title: string; version: string; serverUrl: string },
+) {
   const generator = new OpenApiGeneratorV3(registry.definitions);
   return generator.generateDocument({
     openapi: '3.0.3',

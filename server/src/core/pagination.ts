@@ -16,7 +16,8 @@ export async function paginateById<T, R>(
 ): Promise<Page<R>> {
   const query: MongoFilter = { ...filter };
   if (page.cursor) {
-    if (!Types.ObjectId.isValid(page.cursor)) throw new ValidationError([{ path: 'query.cursor', message: '无效的分页游标' }]);
+    if (!Types.ObjectId.isValid(page.cursor))
+      throw new ValidationError([{ path: 'query.cursor', message: '无效的分页游标' }]);
     query._id = { $lt: new Types.ObjectId(page.cursor) };
   }
   const docs = (await model

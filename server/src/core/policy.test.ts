@@ -3,7 +3,14 @@ import { ForbiddenError, NotFoundError } from './errors';
 import { NOTHING, Policy } from './policy';
 
 type Doc = { ownerId: string | null };
-const actor = (role: Actor['role'], id = 'u1'): Actor => ({ id, role, kind: 'staff', name: 'x', customerId: null, sessionId: 's' });
+const actor = (role: Actor['role'], id = 'u1'): Actor => ({
+  id,
+  role,
+  kind: 'staff',
+  name: 'x',
+  customerId: null,
+  sessionId: 's',
+});
 
 function policy() {
   const p = new Policy();
@@ -23,7 +30,9 @@ describe('Policy', () => {
   });
 
   it('answers 403 for a record the actor may read but not change', () => {
-    expect(() => policy().assert(actor('finance'), 'change', 'doc', { ownerId: 'other' })).toThrow(ForbiddenError);
+    expect(() => policy().assert(actor('finance'), 'change', 'doc', { ownerId: 'other' })).toThrow(
+      ForbiddenError,
+    );
   });
 
   it('lets owners change and scopes lists', () => {

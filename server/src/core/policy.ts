@@ -41,7 +41,12 @@ export class Policy {
   }
 
   /** Throws 404 when the record is missing or unreadable, 403 when readable but not changeable. */
-  assert<R>(actor: Actor, action: Action, resource: string, record: R | null | undefined): asserts record is R {
+  assert<R>(
+    actor: Actor,
+    action: Action,
+    resource: string,
+    record: R | null | undefined,
+  ): asserts record is R {
     const rules = this.rulesFor<R>(resource);
     if (record === null || record === undefined || !rules.read(actor, record)) throw new NotFoundError();
     if (action === 'change' && !rules.change(actor, record)) throw new ForbiddenError();

@@ -6,7 +6,13 @@ import { SessionStore } from './session-store';
 // Real Redis (started by `npm test`), under a key prefix of this file's own.
 let redis: Redis;
 let store: SessionStore;
-const actor = { id: 'user-1', kind: 'staff' as const, role: 'sales' as const, name: '李娜', customerId: null };
+const actor = {
+  id: 'user-1',
+  kind: 'staff' as const,
+  role: 'sales' as const,
+  name: '李娜',
+  customerId: null,
+};
 
 beforeAll(() => {
   const config = loadConfig({ env: { NODE_ENV: 'test' } });

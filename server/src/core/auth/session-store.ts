@@ -19,7 +19,10 @@ function sessionIdOf(token: string): string {
 export class SessionStore {
   constructor(private readonly redis: Redis) {}
 
-  async create(actor: Omit<Actor, 'sessionId'>, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+  async create(
+    actor: Omit<Actor, 'sessionId'>,
+    ttlSeconds: number,
+  ): Promise<{ token: string; expiresAt: Date }> {
     const token = crypto.randomBytes(32).toString('base64url');
     const id = sessionIdOf(token);
     const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
@@ -54,7 +57,11 @@ export class SessionStore {
   }
 
   async revoke(actor: Pick<Actor, 'id' | 'sessionId'>): Promise<void> {
-    await this.redis.multi().del(sessionKey(actor.sessionId)).srem(userSessionsKey(actor.id), actor.sessionId).exec();
+    await this.redis
+      .multi()
+      .del(sessionKey(actor.sessionId))
+      .srem(userSessionsKey(actor.id), actor.sessionId)
+      .exec();
   }
 
   async revokeAllFor(userId: string): Promise<number> {

@@ -22,6 +22,9 @@ export function docsRouter(getDocument: () => unknown, title: string): Router {
 </body></html>`;
   });
   const assets = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-  router.get('/docs/assets/:file', mount('/docs/assets', serve(assets, { index: false, maxage: 86_400_000 })));
+  router.get(
+    '/docs/assets/:file',
+    mount('/docs/assets', serve(assets, { index: false, maxage: 86_400_000 })),
+  );
   return router;
 }

@@ -14,7 +14,8 @@ export function h5Static(staticDir: string) {
     if (/^\/(api|docs|openapi\.json|healthz|readyz)(\/|$)/.test(ctx.path)) return next();
     if (ctx.path === '/' && !fs.existsSync(path.join(staticDir, 'index.html'))) {
       ctx.type = 'text';
-      ctx.body = 'The H5 portal is not built yet: run `npm run build:h5 -w client` (npm start does it for you).';
+      ctx.body =
+        'The H5 portal is not built yet: run `npm run build:h5 -w client` (npm start does it for you).';
       return;
     }
     return files(ctx, next);

@@ -26,7 +26,8 @@ export class RedisLimiter {
     try {
       await this.limiter.consume(key);
     } catch (err) {
-      if (err instanceof RateLimiterRes) throw new RateLimitError(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
+      if (err instanceof RateLimiterRes)
+        throw new RateLimitError(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
       throw err;
     }
   }
@@ -38,7 +39,10 @@ export interface RateLimiters {
   login: RedisLimiter;
 }
 
-export function createRateLimiters(redis: Redis, config: Record<keyof RateLimiters, LimiterSettings>): RateLimiters {
+export function createRateLimiters(
+  redis: Redis,
+  config: Record<keyof RateLimiters, LimiterSettings>,
+): RateLimiters {
   return {
     perIp: new RedisLimiter(redis, 'ip', config.perIp),
     perAccount: new RedisLimiter(redis, 'account', config.perAccount),

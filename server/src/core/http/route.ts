@@ -88,7 +88,8 @@ async function resolveActor(ctx: Context, route: AnyRoute, deps: RouteDeps): Pro
   ctx.state.actor = actor;
   await deps.limiters.perAccount.hit(actor.id);
   const allowed =
-    route.auth === 'any' || (route.auth === 'staff' ? actor.kind === 'staff' : (route.auth as readonly Role[]).includes(actor.role));
+    route.auth === 'any' ||
+    (route.auth === 'staff' ? actor.kind === 'staff' : (route.auth as readonly Role[]).includes(actor.role));
   if (!allowed) throw new ForbiddenError();
   return actor;
 }

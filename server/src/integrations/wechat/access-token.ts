@@ -30,7 +30,12 @@ export function createAccessTokens(
   const fetchToken = async (): Promise<string> => {
     const body = await wechatRequest<StableTokenBody>(options, '/cgi-bin/stable_token', {
       method: 'POST',
-      body: { grant_type: 'client_credential', appid: options.appId, secret: options.appSecret, force_refresh: false },
+      body: {
+        grant_type: 'client_credential',
+        appid: options.appId,
+        secret: options.appSecret,
+        force_refresh: false,
+      },
     });
     const ttl = Math.max(60, body.expires_in - EARLY_REFRESH_SECONDS);
     await redis.set(TOKEN_KEY, body.access_token, 'EX', ttl);

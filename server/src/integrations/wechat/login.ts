@@ -18,7 +18,9 @@ interface Code2SessionBody {
 }
 
 /** code2session: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-login/code2Session.html */
-export function createWechatLogin(options: WechatHttpOptions & { appId: string; appSecret: string }): WechatLogin {
+export function createWechatLogin(
+  options: WechatHttpOptions & { appId: string; appSecret: string },
+): WechatLogin {
   return {
     async codeToSession(code) {
       const query = new URLSearchParams({

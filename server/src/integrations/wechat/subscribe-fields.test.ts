@@ -10,7 +10,9 @@ describe('subscribe message field limits', () => {
   });
 
   it('keeps character_string printable ASCII within 32, phrase within 5 Chinese characters', () => {
-    expect(fitSubscribeValue('character_string3', 'INV-2026-0001 发票号码'.repeat(3)).length).toBeLessThanOrEqual(32);
+    expect(
+      fitSubscribeValue('character_string3', 'INV-2026-0001 发票号码'.repeat(3)).length,
+    ).toBeLessThanOrEqual(32);
     expect(fitSubscribeValue('character_string3', 'INV-2026-0001 发票')).toBe('INV-2026-0001');
     expect(fitSubscribeValue('phrase4', '待确认的节点')).toBe('待确认的节');
   });

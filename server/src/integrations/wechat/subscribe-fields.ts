@@ -38,7 +38,9 @@ export function fitSubscribeValue(key: string, value: string): string {
     case 'number':
       return clean.replace(/[^\d.]/g, '').slice(0, LIMITS[kind]);
     case 'phrase':
-      return Array.from(clean.replace(/[^\u4e00-\u9fa5]/g, '')).slice(0, 5).join('');
+      return Array.from(clean.replace(/[^\u4e00-\u9fa5]/g, ''))
+        .slice(0, 5)
+        .join('');
     default: {
       const max = LIMITS[kind];
       return max ? cut(clean, max) : clean;

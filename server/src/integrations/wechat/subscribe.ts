@@ -25,17 +25,21 @@ export function createSubscribeMessages(
   options: WechatHttpOptions & { miniprogramState: 'developer' | 'trial' | 'formal' },
 ): SubscribeMessages {
   const post = async (token: string, message: SubscribeMessage) =>
-    wechatRequest<{ msgid?: string }>(options, `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`, {
-      method: 'POST',
-      body: {
-        touser: message.openid,
-        template_id: message.templateId,
-        page: message.page,
-        data: fitSubscribeData(message.data),
-        miniprogram_state: options.miniprogramState,
-        lang: 'zh_CN',
+    wechatRequest<{ msgid?: string }>(
+      options,
+      `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`,
+      {
+        method: 'POST',
+        body: {
+          touser: message.openid,
+          template_id: message.templateId,
+          page: message.page,
+          data: fitSubscribeData(message.data),
+          miniprogram_state: options.miniprogramState,
+          lang: 'zh_CN',
+        },
       },
-    });
+    );
 
   return {
     async send(message) {
@@ -59,11 +63,18 @@ export function createSubscribeMessages(
 function toOutcome(err: unknown): SendOutcome {
   if (err instanceof WechatApiError) {
     const text = `${err.errcode} ${err.errmsg}`;
-    if (err.errcode === 43101) return { ok: false, retry: false, clearGrant: true, code: 'NO_GRANT', message: text };
+    if (err.errcode === 43101)
+      return { ok: false, retry: false, clearGrant: true, code: 'NO_GRANT', message: text };
     if (err.errcode === 47003) return { ok: false, retry: false, code: 'FIELD_INVALID', message: text };
     if (err.errcode === 40003) return { ok: false, retry: false, code: 'OPENID_INVALID', message: text };
-    if (TOKEN_ERRORS.has(err.errcode)) return { ok: false, retry: true, code: 'TOKEN_INVALID', message: text };
-    return { ok: false, retry: err.errcode === -1 || err.errcode === 45009, code: 'WECHAT_ERROR', message: text };
+    if (TOKEN_ERRORS.has(err.errcode))
+      return { ok: false, retry: true, code: 'TOKEN_INVALID', message: text };
+    return {
+      ok: false,
+      retry: err.errcode === -1 || err.errcode === 45009,
+      code: 'WECHAT_ERROR',
+      message: text,
+    };
   }
   return { ok: false, retry: true, code: 'UPSTREAM_UNAVAILABLE', message: (err as Error).message };
 }

@@ -39,8 +39,10 @@ export async function wechatRequest<T>(
   } catch (err) {
     throw new UpstreamError('微信服务暂时无法连接，请稍后再试', { cause: (err as Error).name });
   }
-  if (!response.ok) throw new UpstreamError('微信服务暂时不可用，请稍后再试', { httpStatus: response.status });
+  if (!response.ok)
+    throw new UpstreamError('微信服务暂时不可用，请稍后再试', { httpStatus: response.status });
   const body = (await response.json()) as T & WechatErrorBody;
-  if (body.errcode !== undefined && body.errcode !== 0) throw new WechatApiError(body.errcode, body.errmsg ?? '');
+  if (body.errcode !== undefined && body.errcode !== 0)
+    throw new WechatApiError(body.errcode, body.errmsg ?? '');
   return body;
 }

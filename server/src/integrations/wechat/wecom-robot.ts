@@ -31,7 +31,12 @@ export function createWecomRobot(options: WechatHttpOptions): WecomRobot {
       } catch (err) {
         if (err instanceof WechatApiError) {
           const retry = err.errcode === 45009 || err.errcode === -1;
-          return { ok: false, retry, code: retry ? 'RATE_LIMITED' : 'WECOM_ERROR', message: `${err.errcode} ${err.errmsg}` };
+          return {
+            ok: false,
+            retry,
+            code: retry ? 'RATE_LIMITED' : 'WECOM_ERROR',
+            message: `${err.errcode} ${err.errmsg}`,
+          };
         }
         return { ok: false, retry: true, code: 'UPSTREAM_UNAVAILABLE', message: (err as Error).message };
       }

@@ -21,14 +21,26 @@ export class AccountDirectory {
 
   async portalAccountsOfCustomer(customerId: string): Promise<Recipient[]> {
     if (!Types.ObjectId.isValid(customerId)) return [];
-    const accounts = await this.portalAccounts.find({ customerId: new Types.ObjectId(customerId) }).limit(50).lean();
-    return accounts.map((a) => ({ id: String(a._id), kind: 'portal', role: 'customer', name: a.name, openid: a.openid }));
+    const accounts = await this.portalAccounts
+      .find({ customerId: new Types.ObjectId(customerId) })
+      .limit(50)
+      .lean();
+    return accounts.map((a) => ({
+      id: String(a._id),
+      kind: 'portal',
+      role: 'customer',
+      name: a.name,
+      openid: a.openid,
+    }));
   }
 
   async activeStaff(ids: string[]): Promise<Recipient[]> {
     const valid = ids.filter((id) => Types.ObjectId.isValid(id));
     if (valid.length === 0) return [];
-    const users = await this.staffUsers.find({ _id: { $in: valid }, active: true }).limit(200).lean();
+    const users = await this.staffUsers
+      .find({ _id: { $in: valid }, active: true })
+      .limit(200)
+      .lean();
     return users.map((u) => ({ id: String(u._id), kind: 'staff', role: u.role, name: u.name, openid: null }));
   }
 

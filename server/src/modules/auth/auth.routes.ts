@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { loginResultSchema, sessionUserSchema, staffLoginSchema, wechatBindSchema, wechatLoginSchema } from '@gantry/shared';
+import {
+  loginResultSchema,
+  sessionUserSchema,
+  staffLoginSchema,
+  wechatBindSchema,
+  wechatLoginSchema,
+} from '@gantry/shared';
 import { defineRoute, type AnyRoute } from '../../core/http/route';
 import type { AuthService } from './auth.service';
 import type { InviteService } from './invite.service';
@@ -38,7 +44,9 @@ export function authRoutes(auth: AuthService, invites: InviteService): AnyRoute[
       auth: ['customer'],
       body: wechatBindSchema,
       response: userEnvelope,
-      handler: async ({ body, actor, ctx }) => ({ user: await invites.redeem(actor, body.inviteCode, ctx.state.requestId) }),
+      handler: async ({ body, actor, ctx }) => ({
+        user: await invites.redeem(actor, body.inviteCode, ctx.state.requestId),
+      }),
     }),
     defineRoute({
       method: 'get',

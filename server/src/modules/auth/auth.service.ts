@@ -38,9 +38,19 @@ export class AuthService {
       throw new UnauthorizedError('INVALID_CREDENTIALS');
     }
     await this.deps.redis.del(failuresKey(username));
-    const actor = { id: String(user._id), kind: 'staff', role: user.role, name: user.name, customerId: null } as const;
+    const actor = {
+      id: String(user._id),
+      kind: 'staff',
+      role: user.role,
+      name: user.name,
+      customerId: null,
+    } as const;
     const session = await this.deps.sessions.create(actor, this.deps.config.staffTokenTtlSeconds);
-    return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: this.staffSessionUser(user) };
+    return {
+      token: session.token,
+      expiresAt: session.expiresAt.toISOString(),
+      user: this.staffSessionUser(user),
+    };
   }
 
   private async assertNotLocked(username: string): Promise<void> {
@@ -53,9 +63,11 @@ export class AuthService {
 
   private async countFailure(username: string, user: StaffUserDoc | null, requestId?: string): Promise<void> {
     const key = failuresKey(username);
-    const [[, count]] = (await this.deps.redis.multi().incr(key).expire(key, this.deps.config.lockoutSeconds).exec()) as [
-      [null, number],
-    ];
+    const [[, count]] = (await this.deps.redis
+      .multi()
+      .incr(key)
+      .expire(key, this.deps.config.lockoutSeconds)
+      .exec()) as [[null, number]];
     if (count === this.deps.config.maxFailedLogins && user) {
       await this.deps.audit.record({
         actor: null,
@@ -89,7 +101,11 @@ export class AuthService {
       customerId: account.customerId ? String(account.customerId) : null,
     } as const;
     const session = await this.deps.sessions.create(actor, this.deps.config.portalTokenTtlSeconds);
-    return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: await this.portalSessionUser(account) };
+    return {
+      token: session.token,
+      expiresAt: session.expiresAt.toISOString(),
+      user: await this.portalSessionUser(account),
+    };
   }
 
   async me(actor: Actor): Promise<SessionUser> {

@@ -9,7 +9,8 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 // A real hash of a random string: unknown usernames cost the same time as wrong passwords.
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zq2oLaLFgXnSxbeIKSMGcYTpWDSQk6mG3X6Bq2bi03Y';
+const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zq2oLaLFgXnSxbeIKSMGcYTpWDSQk6mG3X6Bq2bi03Y';
 
 export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
   try {

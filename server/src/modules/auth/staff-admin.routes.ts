@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { createStaffSchema, objectIdSchema, staffListQuerySchema, staffUserSchema, updateStaffSchema } from '@gantry/shared';
+import {
+  createStaffSchema,
+  objectIdSchema,
+  staffListQuerySchema,
+  staffUserSchema,
+  updateStaffSchema,
+} from '@gantry/shared';
 import { defineRoute, type AnyRoute } from '../../core/http/route';
 import type { StaffAdminService } from './staff-admin.service';
 

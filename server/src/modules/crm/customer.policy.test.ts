@@ -4,8 +4,22 @@ import { Policy } from '../../core/policy';
 import { CUSTOMER, registerCustomerPolicy } from './customer.policy';
 
 const ids = { me: new Types.ObjectId(), other: new Types.ObjectId(), cust: new Types.ObjectId() };
-const staff = (role: Actor['role'], id = ids.me): Actor => ({ id: String(id), role, kind: 'staff', name: 'x', customerId: null, sessionId: 's' });
-const portal = (customerId: string | null): Actor => ({ id: 'p', role: 'customer', kind: 'portal', name: 'x', customerId, sessionId: 's' });
+const staff = (role: Actor['role'], id = ids.me): Actor => ({
+  id: String(id),
+  role,
+  kind: 'staff',
+  name: 'x',
+  customerId: null,
+  sessionId: 's',
+});
+const portal = (customerId: string | null): Actor => ({
+  id: 'p',
+  role: 'customer',
+  kind: 'portal',
+  name: 'x',
+  customerId,
+  sessionId: 's',
+});
 
 describe('customer policy', () => {
   const policy = new Policy();

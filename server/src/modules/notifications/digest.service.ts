@@ -25,7 +25,8 @@ export class DigestService {
       const ids = notices.map((n) => String(n._id));
       const dedupeKey = `digest|${recipientId}|${crypto.createHash('sha1').update(ids.join(',')).digest('hex')}`;
       const lines = notices.slice(0, MAX_LINES).map((n) => `· ${n.content.title}：${n.content.body}`);
-      if (notices.length > MAX_LINES) lines.push(`…… 另有 ${notices.length - MAX_LINES} 条，请在消息中心查看`);
+      if (notices.length > MAX_LINES)
+        lines.push(`…… 另有 ${notices.length - MAX_LINES} 条，请在消息中心查看`);
       try {
         await this.inbox.create({
           recipientId,
@@ -38,7 +39,10 @@ export class DigestService {
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err; // an earlier run wrote it, then died before marking
       }
-      await this.notices.updateMany({ _id: { $in: notices.map((n) => n._id) }, status: 'digest' }, { $set: { status: 'digested' } });
+      await this.notices.updateMany(
+        { _id: { $in: notices.map((n) => n._id) }, status: 'digest' },
+        { $set: { status: 'digested' } },
+      );
     }
     return { recipients: byRecipient.size, notices: held.length };
   }

@@ -29,14 +29,19 @@ export class GrantStore {
   /** Uses one grant; false when none is left. */
   take(key: GrantKey): Promise<boolean> {
     return this.locked(key, async () => {
-      const taken = await this.model.findOneAndUpdate({ ...key, remaining: { $gt: 0 } }, { $inc: { remaining: -1 } });
+      const taken = await this.model.findOneAndUpdate(
+        { ...key, remaining: { $gt: 0 } },
+        { $inc: { remaining: -1 } },
+      );
       return taken !== null;
     });
   }
 
   /** Adds `count` grants (the user accepted in wx.requestSubscribeMessage, or a send was refused). */
   give(key: GrantKey, count = 1): Promise<unknown> {
-    return this.locked(key, () => this.model.updateOne(key, { $inc: { remaining: count } }, { upsert: true }));
+    return this.locked(key, () =>
+      this.model.updateOne(key, { $inc: { remaining: count } }, { upsert: true }),
+    );
   }
 
   /** WeChat says the user holds none (43101): trust it. */

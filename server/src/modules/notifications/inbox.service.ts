@@ -27,13 +27,20 @@ export class InboxService {
     if (!item) throw new NotFoundError();
     if (item.readAt) return toInboxItem(item); // idempotent: the first read time stays
     const updated = await this.inbox
-      .findOneAndUpdate({ _id: id, recipientId: actor.id, readAt: null }, { $set: { readAt: new Date() } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: id, recipientId: actor.id, readAt: null },
+        { $set: { readAt: new Date() } },
+        { returnDocument: 'after' },
+      )
       .lean();
     return toInboxItem(updated ?? item);
   }
 
   async markAllRead(actor: Actor): Promise<number> {
-    const result = await this.inbox.updateMany({ recipientId: actor.id, readAt: null }, { $set: { readAt: new Date() } });
+    const result = await this.inbox.updateMany(
+      { recipientId: actor.id, readAt: null },
+      { $set: { readAt: new Date() } },
+    );
     return result.modifiedCount;
   }
 }

@@ -33,7 +33,10 @@ export class NotificationService {
     if (!rule) return 0;
     const template = this.deps.config.templates[rule.template] as NoticeTemplate;
     const recipients = await this.resolveRecipients(rule.recipients, event.payload);
-    const prefs = await this.preferencesOf(recipients.map((r) => r.id), event.name);
+    const prefs = await this.preferencesOf(
+      recipients.map((r) => r.id),
+      event.name,
+    );
     const content = this.render(template, event.payload);
     const docs: NewNotice[] = [];
     const base = { eventId: event.id, eventType: event.name, template: rule.template, content };
@@ -43,7 +46,16 @@ export class NotificationService {
       const pref = prefs.get(r.id);
       if (pref?.enabled === false) continue; // "off" silences pushes; the inbox keeps the record
       if (rule.channels.includes('subscribe') && r.openid && template.subscribe) {
-        docs.push(this.notice(base, 'subscribe', r.kind, r.id, r.openid, pref?.mode === 'digest' ? 'digest' : 'pending'));
+        docs.push(
+          this.notice(
+            base,
+            'subscribe',
+            r.kind,
+            r.id,
+            r.openid,
+            pref?.mode === 'digest' ? 'digest' : 'pending',
+          ),
+        );
       }
     }
     for (const channel of rule.channels.filter((c) => c.startsWith('wecom:'))) {
@@ -61,7 +73,12 @@ export class NotificationService {
       body: renderTemplate(template.body, payload),
       page: template.page ? renderTemplate(template.page, payload) : null,
       ...(template.subscribe
-        ? { subscribe: { templateId: template.subscribe.templateId, data: renderRecord(template.subscribe.data, payload) } }
+        ? {
+            subscribe: {
+              templateId: template.subscribe.templateId,
+              data: renderRecord(template.subscribe.data, payload),
+            },
+          }
         : {}),
       ...(template.wecom ? { markdown: renderTemplate(template.wecom, payload) } : {}),
     };
@@ -101,7 +118,10 @@ export class NotificationService {
       const result = await this.deps.notices.insertMany(docs, { ordered: false });
       return result.length;
     } catch (err) {
-      const e = err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }>; insertedDocs?: unknown[] };
+      const e = err as {
+        writeErrors?: Array<{ code?: number; err?: { code?: number } }>;
+        insertedDocs?: unknown[];
+      };
       const errors = e.writeErrors ?? [];
       const onlyDuplicates = errors.length > 0 && errors.every((w) => (w.code ?? w.err?.code) === 11000);
       if (!onlyDuplicates && !isDuplicateKeyError(err)) throw err;
@@ -113,7 +133,10 @@ export class NotificationService {
     const { directory } = this.deps;
     const lists = await Promise.all(
       kinds.map((kind): Promise<Recipient[]> => {
-        if (kind === 'customer') return payload.customerId ? directory.portalAccountsOfCustomer(payload.customerId) : Promise.resolve([]);
+        if (kind === 'customer')
+          return payload.customerId
+            ? directory.portalAccountsOfCustomer(payload.customerId)
+            : Promise.resolve([]);
         if (kind === 'owner') return directory.activeStaff(payload.ownerId ? [payload.ownerId] : []);
         if (kind === 'pm') return directory.activeStaff(payload.pmId ? [payload.pmId] : []);
         if (kind === 'manager') return directory.activeStaff(payload.managerId ? [payload.managerId] : []);
@@ -127,7 +150,9 @@ export class NotificationService {
   }
 
   private async preferencesOf(ids: string[], eventType: string) {
-    const docs = ids.length ? await this.deps.preferences.find({ accountId: { $in: ids }, eventType }).lean() : [];
+    const docs = ids.length
+      ? await this.deps.preferences.find({ accountId: { $in: ids }, eventType }).lean()
+      : [];
     return new Map(docs.map((d) => [d.accountId, d]));
   }
 }

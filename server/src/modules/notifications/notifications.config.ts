@@ -53,13 +53,21 @@ export const notificationsConfigSchema = z
   .superRefine((cfg, ctx) => {
     for (const [event, rule] of Object.entries(cfg.events)) {
       if (!cfg.templates[rule.template]) {
-        ctx.addIssue({ code: 'custom', path: ['events', event, 'template'], message: `no template named ${rule.template}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', event, 'template'],
+          message: `no template named ${rule.template}`,
+        });
       }
     }
     for (const [moment, names] of Object.entries(cfg.moments)) {
       for (const name of names) {
         if (!cfg.templates[name]?.subscribe) {
-          ctx.addIssue({ code: 'custom', path: ['moments', moment], message: `${name} is not a subscribe template` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['moments', moment],
+            message: `${name} is not a subscribe template`,
+          });
         }
       }
     }

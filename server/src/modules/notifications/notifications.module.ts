@@ -67,7 +67,12 @@ export function createNotificationsModule(d: NotificationsModuleDeps) {
           await models.notices.updateOne({ _id: notice._id }, { $set: { grantHeld: held } });
         },
       }),
-      wecom: new WecomChannel({ redis: d.redis, robot: d.wecomRobot, robots: d.config.wecom.robots, perMinute: d.config.wecom.perMinute }),
+      wecom: new WecomChannel({
+        redis: d.redis,
+        robot: d.wecomRobot,
+        robots: d.config.wecom.robots,
+        perMinute: d.config.wecom.perMinute,
+      }),
     },
   });
   const kick = () => worker.kick();

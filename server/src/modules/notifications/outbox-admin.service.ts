@@ -54,12 +54,25 @@ export class OutboxAdminService {
     const updated = await this.notices
       .findOneAndUpdate(
         { _id: id, status: current.status },
-        { $set: { status: 'pending', nextAttemptAt: new Date(), lastError: null, deferrals: current.attempts } },
+        {
+          $set: {
+            status: 'pending',
+            nextAttemptAt: new Date(),
+            lastError: null,
+            deferrals: current.attempts,
+          },
+        },
         { returnDocument: 'after' },
       )
       .lean<NoticeDoc>();
     if (!updated) throw new ConflictError('CONFLICT', '通知状态已变化，请刷新后重试');
-    await this.audit.record({ actor, action: 'notice.retried', resource: 'notice', resourceId: id, requestId });
+    await this.audit.record({
+      actor,
+      action: 'notice.retried',
+      resource: 'notice',
+      resourceId: id,
+      requestId,
+    });
     this.kick();
     return toView(updated);
   }

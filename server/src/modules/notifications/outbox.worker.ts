@@ -124,7 +124,10 @@ export class OutboxWorker {
   private async claim(): Promise<Claimed | 'lost' | 'idle'> {
     const now = new Date();
     const due = await this.o.notices
-      .find({ nextAttemptAt: { $lte: now }, $or: [{ status: 'pending' }, { status: 'delivering', leaseUntil: { $lt: now } }] })
+      .find({
+        nextAttemptAt: { $lte: now },
+        $or: [{ status: 'pending' }, { status: 'delivering', leaseUntil: { $lt: now } }],
+      })
       .sort({ nextAttemptAt: 1 })
       .limit(CANDIDATES)
       .lean<NoticeDoc[]>();
@@ -144,13 +147,23 @@ export class OutboxWorker {
       if (await this.insertAttempt(candidate, attempt, token, now, leaseUntil)) {
         // The candidate may be stale: make sure the notice still waits for this attempt.
         const fresh = await this.o.notices.findById(candidate._id).lean<NoticeDoc>();
-        const claimable = fresh && fresh.attempts < attempt && (fresh.status === 'pending' || (fresh.status === 'delivering' && (fresh.leaseUntil ?? now) <= now));
+        const claimable =
+          fresh &&
+          fresh.attempts < attempt &&
+          (fresh.status === 'pending' || (fresh.status === 'delivering' && (fresh.leaseUntil ?? now) <= now));
         if (!fresh || !claimable) {
           await this.finishAttempt(candidate._id, attempt, 'abandoned', 'notice moved on before this claim');
           return null;
         }
-        await this.o.notices.updateOne({ _id: fresh._id }, { $set: { status: 'delivering', attempts: attempt, leaseUntil, leaseOwner: token } });
-        return { notice: { ...fresh, attempts: attempt, status: 'delivering', leaseUntil, leaseOwner: token }, token, attempt };
+        await this.o.notices.updateOne(
+          { _id: fresh._id },
+          { $set: { status: 'delivering', attempts: attempt, leaseUntil, leaseOwner: token } },
+        );
+        return {
+          notice: { ...fresh, attempts: attempt, status: 'delivering', leaseUntil, leaseOwner: token },
+          token,
+          attempt,
+        };
       }
       // Another worker holds this attempt. Only an abandoned one (its worker died before it
       // finished) lets us go on to the next number; a live or finished one means the notice is taken.
@@ -160,9 +173,22 @@ export class OutboxWorker {
     return null;
   }
 
-  private async insertAttempt(notice: NoticeDoc, attempt: number, token: string, now: Date, leaseUntil: Date): Promise<boolean> {
+  private async insertAttempt(
+    notice: NoticeDoc,
+    attempt: number,
+    token: string,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<boolean> {
     try {
-      await this.o.attempts.create({ noticeId: notice._id, attempt, token, workerId: this.id, claimedAt: now, leaseUntil });
+      await this.o.attempts.create({
+        noticeId: notice._id,
+        attempt,
+        token,
+        workerId: this.id,
+        claimedAt: now,
+        leaseUntil,
+      });
       return true;
     } catch (err) {
       if (isDuplicateKeyError(err)) return false;
@@ -170,13 +196,23 @@ export class OutboxWorker {
     }
   }
 
-  private async finishAttempt(noticeId: NoticeDoc['_id'], attempt: number, outcome: string, error: string | null) {
-    await this.o.attempts.updateOne({ noticeId, attempt }, { $set: { finishedAt: new Date(), outcome, error } });
+  private async finishAttempt(
+    noticeId: NoticeDoc['_id'],
+    attempt: number,
+    outcome: string,
+    error: string | null,
+  ) {
+    await this.o.attempts.updateOne(
+      { noticeId, attempt },
+      { $set: { finishedAt: new Date(), outcome, error } },
+    );
   }
 
   private async complete({ notice, token, attempt }: Claimed, result: DeliveryResult): Promise<void> {
     const now = new Date();
-    const set = (fields: Record<string, unknown>) => ({ $set: { leaseUntil: null, leaseOwner: null, ...fields } });
+    const set = (fields: Record<string, unknown>) => ({
+      $set: { leaseUntil: null, leaseOwner: null, ...fields },
+    });
     let update: Record<string, unknown>;
     switch (result.kind) {
       case 'sent':
@@ -191,7 +227,10 @@ export class OutboxWorker {
         break;
       case 'reschedule':
         // held back by a rate limit: not a failure, so it does not bring the notice closer to dead
-        update = { ...set({ status: 'pending', nextAttemptAt: result.at, lastError: result.reason }), $inc: { deferrals: 1 } };
+        update = {
+          ...set({ status: 'pending', nextAttemptAt: result.at, lastError: result.reason }),
+          $inc: { deferrals: 1 },
+        };
         break;
       case 'retry': {
         const failures = attempt - (notice.deferrals ?? 0);
@@ -202,12 +241,21 @@ export class OutboxWorker {
           nextAttemptAt: new Date(now.getTime() + delay * 1000),
           lastError: result.error,
         });
-        if (dead) this.o.logger.warn({ notice: String(notice._id), error: result.error }, 'notice is dead after its last attempt');
+        if (dead)
+          this.o.logger.warn(
+            { notice: String(notice._id), error: result.error },
+            'notice is dead after its last attempt',
+          );
         break;
       }
     }
     // Only the lease holder completes: a worker whose lease expired mid-delivery changes nothing.
     await this.o.notices.updateOne({ _id: notice._id, leaseOwner: token, status: 'delivering' }, update);
-    await this.finishAttempt(notice._id, attempt, result.kind, 'error' in result ? result.error : 'reason' in result ? result.reason : null);
+    await this.finishAttempt(
+      notice._id,
+      attempt,
+      result.kind,
+      'error' in result ? result.error : 'reason' in result ? result.reason : null,
+    );
   }
 }

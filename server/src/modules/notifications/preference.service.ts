@@ -1,4 +1,10 @@
-import { NOTIFY_EVENT_LABELS, NOTIFY_EVENTS, type NotifyEvent, type Preference, type PreferenceView } from '@gantry/shared';
+import {
+  NOTIFY_EVENT_LABELS,
+  NOTIFY_EVENTS,
+  type NotifyEvent,
+  type Preference,
+  type PreferenceView,
+} from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
 import type { NotificationsConfig } from './notifications.config';
 import type { PreferenceModel } from './preference.model';
@@ -40,6 +46,8 @@ export class PreferenceService {
     const rule = this.config.events[event];
     if (!rule) return false;
     if (actor.kind === 'portal') return rule.recipients.includes('customer');
-    return rule.recipients.some((r) => r !== 'customer' && (!r.startsWith('role:') || r === `role:${actor.role}`));
+    return rule.recipients.some(
+      (r) => r !== 'customer' && (!r.startsWith('role:') || r === `role:${actor.role}`),
+    );
   }
 }

@@ -17,7 +17,9 @@ export class SubscriptionService {
     private readonly config: NotificationsConfig,
   ) {
     this.templates = new Map(
-      Object.values(config.templates).flatMap((t) => (t.subscribe ? [[t.subscribe.templateId, t.title] as const] : [])),
+      Object.values(config.templates).flatMap((t) =>
+        t.subscribe ? [[t.subscribe.templateId, t.title] as const] : [],
+      ),
     );
   }
 
@@ -25,12 +27,12 @@ export class SubscriptionService {
     if (actor.kind !== 'portal') throw new ForbiddenError('订阅消息只适用于微信客户账号');
     const unknown = Object.keys(input.results).filter((id) => !this.templates.has(id));
     if (unknown.length > 0) {
-      throw new ValidationError(unknown.map((id) => ({ path: `body.results.${id}`, message: '未知的订阅消息模板' })));
+      throw new ValidationError(
+        unknown.map((id) => ({ path: `body.results.${id}`, message: '未知的订阅消息模板' })),
+      );
     }
     const accepted = Object.entries(input.results).filter(([, answer]) => answer === 'accept');
-    await Promise.all(
-      accepted.map(([templateId]) => this.grants.give({ accountId: actor.id, templateId })),
-    );
+    await Promise.all(accepted.map(([templateId]) => this.grants.give({ accountId: actor.id, templateId })));
     return this.grantsOf(actor, [...this.templates.keys()]);
   }
 
@@ -44,7 +46,9 @@ export class SubscriptionService {
   }
 
   private async grantsOf(actor: Actor, templateIds: string[]): Promise<GrantView[]> {
-    const docs = await this.grants.model.find({ accountId: actor.id, templateId: { $in: templateIds } }).lean();
+    const docs = await this.grants.model
+      .find({ accountId: actor.id, templateId: { $in: templateIds } })
+      .lean();
     const remaining = new Map(docs.map((d) => [d.templateId, d.remaining]));
     return templateIds.map((templateId) => ({
       templateId,

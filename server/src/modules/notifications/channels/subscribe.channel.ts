@@ -30,7 +30,8 @@ export class SubscribeChannel implements ChannelDelivery {
 
   async deliver(notice: NoticeDoc): Promise<DeliveryResult> {
     const sub = notice.content.subscribe;
-    if (!sub || !notice.target) return { kind: 'failed', error: 'notice has no subscribe template or openid' };
+    if (!sub || !notice.target)
+      return { kind: 'failed', error: 'notice has no subscribe template or openid' };
     const capKey = `subscribe-cap:${notice.recipientId}:${shanghaiDay()}`;
     const grant = { accountId: notice.recipientId, templateId: sub.templateId };
     // A notice whose earlier attempt died mid-send already counted towards the cap and holds its grant.
@@ -56,7 +57,10 @@ export class SubscribeChannel implements ChannelDelivery {
   }
 
   /** Counts the send against today's cap and takes a grant; answers why not when it cannot. */
-  private async reserve(capKey: string, grant: { accountId: string; templateId: string }): Promise<DeliveryResult | null> {
+  private async reserve(
+    capKey: string,
+    grant: { accountId: string; templateId: string },
+  ): Promise<DeliveryResult | null> {
     const sentToday = await this.deps.redis.incr(capKey);
     await this.deps.redis.expire(capKey, 2 * DAY_SECONDS);
     if (sentToday > this.deps.dailyCap) {

@@ -10,7 +10,12 @@ import type { ChannelDelivery, DeliveryResult } from './channel';
  */
 export class WecomChannel implements ChannelDelivery {
   constructor(
-    private readonly deps: { redis: Redis; robot: WecomRobot; robots: Record<string, string>; perMinute: number },
+    private readonly deps: {
+      redis: Redis;
+      robot: WecomRobot;
+      robots: Record<string, string>;
+      perMinute: number;
+    },
   ) {}
 
   async deliver(notice: NoticeDoc): Promise<DeliveryResult> {
@@ -22,11 +27,18 @@ export class WecomChannel implements ChannelDelivery {
     const used = await this.deps.redis.incr(counter);
     await this.deps.redis.expire(counter, 120);
     const nextWindow = new Date((minute + 1) * 60_000);
-    if (used > this.deps.perMinute) return { kind: 'reschedule', at: nextWindow, reason: 'WeCom robot limit (per minute) reached' };
+    if (used > this.deps.perMinute)
+      return { kind: 'reschedule', at: nextWindow, reason: 'WeCom robot limit (per minute) reached' };
 
-    const outcome = await this.deps.robot.sendMarkdown(key, notice.content.markdown ?? `**${notice.content.title}**\n${notice.content.body}`);
+    const outcome = await this.deps.robot.sendMarkdown(
+      key,
+      notice.content.markdown ?? `**${notice.content.title}**\n${notice.content.body}`,
+    );
     if (outcome.ok) return { kind: 'sent' };
-    if (outcome.code === 'RATE_LIMITED') return { kind: 'reschedule', at: nextWindow, reason: outcome.message };
-    return outcome.retry ? { kind: 'retry', error: outcome.message } : { kind: 'failed', error: outcome.message };
+    if (outcome.code === 'RATE_LIMITED')
+      return { kind: 'reschedule', at: nextWindow, reason: outcome.message };
+    return outcome.retry
+      ? { kind: 'retry', error: outcome.message }
+      : { kind: 'failed', error: outcome.message };
   }
 }

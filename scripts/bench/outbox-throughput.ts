@@ -42,8 +42,16 @@ async function seedCustomers(c: Container, sim: WechatSim, grantsEach: number) {
   for (let i = 0; i < CUSTOMERS; i += 1) {
     const customer = await c.models.customers.create({ name: `基准客户${i}`, type: 'private_company' });
     const openid = `o_bench_${i}`;
-    const account = await c.models.portalAccounts.create({ openid, customerId: customer._id, lastLoginAt: new Date() });
-    await c.models.grants.create({ accountId: String(account._id), templateId: TEMPLATE, remaining: grantsEach });
+    const account = await c.models.portalAccounts.create({
+      openid,
+      customerId: customer._id,
+      lastLoginAt: new Date(),
+    });
+    await c.models.grants.create({
+      accountId: String(account._id),
+      templateId: TEMPLATE,
+      remaining: grantsEach,
+    });
     sim.grantSubscription(openid, TEMPLATE, grantsEach);
     ids.push(String(customer._id));
   }
@@ -79,9 +87,11 @@ function startWorker(overrides: object, concurrency: number): ChildProcess {
       ...process.env,
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      GANTRY_CONFIG_JSON: JSON.stringify(deepMerge(overrides as Record<string, unknown>, {
-        notifications: { worker: { enabled: true, pollMs: 50, concurrency } },
-      })),
+      GANTRY_CONFIG_JSON: JSON.stringify(
+        deepMerge(overrides as Record<string, unknown>, {
+          notifications: { worker: { enabled: true, pollMs: 50, concurrency } },
+        }),
+      ),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -101,7 +111,9 @@ async function run(workers: number, concurrency: number, totalNotices: number, s
     let remaining = queued;
     while (remaining > 0) {
       await new Promise((r) => setTimeout(r, 250));
-      remaining = await container.models.notices.countDocuments({ status: { $in: ['pending', 'delivering'] } });
+      remaining = await container.models.notices.countDocuments({
+        status: { $in: ['pending', 'delivering'] },
+      });
     }
     const seconds = (performance.now() - started) / 1000;
     children.forEach((child) => child.kill('SIGTERM'));
@@ -121,7 +133,10 @@ async function run(workers: number, concurrency: number, totalNotices: number, s
 async function main() {
   const notices = arg('notices', 10_000);
   const concurrency = arg('concurrency', 8);
-  const sim = await startWechatSim({ appId: 'wxtestgantry00001', appSecret: 'test-app-secret-not-for-production' });
+  const sim = await startWechatSim({
+    appId: 'wxtestgantry00001',
+    appSecret: 'test-app-secret-not-for-production',
+  });
   try {
     await run(1, concurrency, notices, sim);
     await run(2, concurrency, notices, sim);

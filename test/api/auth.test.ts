@@ -348,3 +348,18 @@ describe('staff administration', () => {
     expect(await sys.server.container.models.staffUsers.countDocuments({ name: '' })).toBe(0);
   });
 });
+
+describe('an invite redeemed by several accounts at once', () => {
+  it('binds exactly one of them', async () => {
+    const admin = await sys.seed.staff('admin');
+    const adminToken = await sys.loginStaff(admin.username, admin.password);
+    const c = await sys.seed.customer({ name: '并发绑定测试公司' });
+    const invite = await sys.api.post(`/api/v1/customers/${c.id}/invites`, undefined, adminToken);
+    const tokens = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => sys.loginWechat(`o_race_${i}`)));
+    const results = await Promise.all(
+      tokens.map((t) => sys.api.post('/api/v1/auth/wechat/bind', { inviteCode: invite.body.inviteCode }, t)),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+    expect(await sys.server.container.models.portalAccounts.countDocuments({ customerId: c.id })).toBe(1);
+  });
+});

@@ -152,9 +152,17 @@ describe('WeChat answers', () => {
     await drain();
     const filter = { eventId: 'milestone.awaiting_confirmation:m-timeout', channel: 'subscribe' as const };
     const waiting = await notices().findOne(filter).lean();
-    expect(waiting).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(waiting!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
-    await new Promise((r) => setTimeout(r, waiting!.nextAttemptAt.getTime() - Date.now() + 50));
+    expect(waiting).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: expect.stringMatching(/UPSTREAM_UNAVAILABLE/),
+    });
+    const [first] = await sys.server.container.models.noticeAttempts.find({ noticeId: waiting!._id }).lean();
+    // backed off by the first step of the configured backoff, counted from the failed attempt
+    const backoffMs = sys.config.notifications.backoffSeconds[0]! * 1000;
+    expect(waiting!.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(first!.claimedAt.getTime() + backoffMs);
+    expect(waiting!.nextAttemptAt.getTime()).toBeLessThanOrEqual(first!.finishedAt!.getTime() + backoffMs);
+    await new Promise((r) => setTimeout(r, Math.max(0, waiting!.nextAttemptAt.getTime() - Date.now() + 50)));
     await drain();
     expect(await notices().findOne(filter).lean()).toMatchObject({ status: 'sent', attempts: 2 });
     expect(subscribeMessagesTo(sys, 'o_n_timeout')).toHaveLength(1);

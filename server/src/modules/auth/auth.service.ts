@@ -3,7 +3,7 @@ import type { AppConfig } from '../../core/config';
 import type { Actor } from '../../core/auth/actor';
 import type { SessionStore } from '../../core/auth/session-store';
 import type { AuditLog } from '../../core/audit';
-import { AppError, UnauthorizedError } from '../../core/errors';
+import { AppError, isDuplicateKeyError, UnauthorizedError } from '../../core/errors';
 import type { Redis } from '../../core/redis';
 import type { WechatLogin } from '../../integrations/wechat/login';
 import type { CustomerService } from '../crm/customer.service';
@@ -82,16 +82,7 @@ export class AuthService {
 
   async wechatLogin(code: string): Promise<LoginResult> {
     const identity = await this.deps.wechatLogin.codeToSession(code);
-    const account = await this.deps.portalAccounts
-      .findOneAndUpdate(
-        { openid: identity.openid },
-        {
-          $set: { lastLoginAt: new Date(), ...(identity.unionid ? { unionid: identity.unionid } : {}) },
-          $setOnInsert: { openid: identity.openid, customerId: null, name: '微信用户', boundAt: null },
-        },
-        { upsert: true, returnDocument: 'after' },
-      )
-      .lean<PortalAccountDoc>();
+    const account = await this.upsertPortalAccount(identity.openid, identity.unionid);
     if (!account) throw new AppError('INTERNAL', 'portal account upsert returned nothing');
     const actor = {
       id: String(account._id),
@@ -106,6 +97,30 @@ export class AuthService {
       expiresAt: session.expiresAt.toISOString(),
       user: await this.portalSessionUser(account),
     };
+  }
+
+  /** First sign-in creates the account; two at once race on the openid index, and the loser reads the winner's. */
+  private async upsertPortalAccount(
+    openid: string,
+    unionid: string | null,
+  ): Promise<PortalAccountDoc | null> {
+    const upsert = () =>
+      this.deps.portalAccounts
+        .findOneAndUpdate(
+          { openid },
+          {
+            $set: { lastLoginAt: new Date(), ...(unionid ? { unionid } : {}) },
+            $setOnInsert: { openid, customerId: null, name: '微信用户', boundAt: null },
+          },
+          { upsert: true, returnDocument: 'after' },
+        )
+        .lean<PortalAccountDoc>();
+    try {
+      return await upsert();
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      return upsert();
+    }
   }
 
   async me(actor: Actor): Promise<SessionUser> {

@@ -25,14 +25,15 @@ function arg(name: string, fallback: number): number {
 }
 
 async function prepare(tag: string, sim: WechatSim) {
-  const base = loadConfig({ env: { NODE_ENV: 'test' } });
+  // MONGODB_URI / REDIS_URL in the environment point the benchmark at real MongoDB and Redis.
+  const base = loadConfig({ env: { ...process.env, NODE_ENV: 'test' } });
   const overrides = {
     mongodb: { uri: base.mongodb.uri.replace(/\/[^/?]*(\?|$)/, `/gantry_bench_${tag}$1`) },
     redis: { keyPrefix: `gantry_bench_${tag}:` },
     wechat: { apiBaseUrl: sim.url, wecomBaseUrl: sim.url },
     notifications: { subscribeDailyCap: 1_000_000, leaseSeconds: 30 },
   };
-  const config = loadConfig({ env: { NODE_ENV: 'test' }, overrides: deepMerge(overrides, {}) });
+  const config = loadConfig({ env: { ...process.env, NODE_ENV: 'test' }, overrides });
   const container = await buildContainer(config, createLogger('warn'));
   return { config, container, overrides };
 }

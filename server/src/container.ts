@@ -119,7 +119,7 @@ export async function buildContainer(
   const services = { auth, invites, staffAdmin, customers, ...notifications.services };
 
   const scheduler = new Scheduler({ redis, runs: jobRuns, audit, logger, config: config.scheduler });
-  registerJobs(scheduler, services);
+  registerJobs(scheduler, services, notifications.models.notices);
 
   const routes: AnyRoute[] = [
     clientConfigRoute(config),

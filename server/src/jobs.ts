@@ -1,11 +1,14 @@
 import type { Scheduler } from './core/scheduler/scheduler';
 import type { InviteService } from './modules/auth/invite.service';
 import type { DigestService } from './modules/notifications/digest.service';
+import type { OutboxQueue } from './modules/notifications/outbox.queue';
+import type { NoticeModel } from './modules/notifications/notice.model';
 
 /** The services the jobs call (the container's services object satisfies it). */
 export interface JobServices {
   invites: InviteService;
   digest: DigestService;
+  outboxQueue: OutboxQueue;
 }
 
 /**
@@ -13,7 +16,7 @@ export interface JobServices {
  * scheduler adds the Redis locks, the run records and the timeout. Cron and on/off can be
  * overridden per job in config `scheduler.jobs.<name>`.
  */
-export function registerJobs(scheduler: Scheduler, services: JobServices): void {
+export function registerJobs(scheduler: Scheduler, services: JobServices, notices: NoticeModel): void {
   scheduler.register({
     name: 'invites.purge-expired',
     description: '删除过期超过 30 天的客户邀请码',
@@ -27,5 +30,12 @@ export function registerJobs(scheduler: Scheduler, services: JobServices): void 
     cron: '0 0 20 * * *',
     timeoutMs: 10 * 60_000,
     run: () => services.digest.buildDigests(),
+  });
+  scheduler.register({
+    name: 'notifications.outbox-resync',
+    description: '把队列中遗失的待发送通知重新排入发送队列',
+    cron: '0 */5 * * * *',
+    timeoutMs: 2 * 60_000,
+    run: async () => ({ requeued: await services.outboxQueue.resync(notices) }),
   });
 }

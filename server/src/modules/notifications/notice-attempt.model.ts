@@ -5,32 +5,25 @@ import { modelOn } from '../../core/db';
  * One row per delivery attempt of a notice. The unique (noticeId, attempt) index is what hands a
  * notice to exactly one worker: FerretDB v1 does not make a guarded findOneAndUpdate atomic under
  * concurrency (measured: two of eight concurrent claims often both "win"), but it does enforce
- * unique indexes, and so does MongoDB. The rows double as the notice's delivery history.
+ * unique indexes, and so does MongoDB. The rows double as the notice's delivery history (which
+ * worker tried when); the outcome of the last attempt is on the notice.
  */
 export interface NoticeAttemptDoc {
   _id: Types.ObjectId;
   noticeId: Types.ObjectId;
   attempt: number;
-  token: string;
   workerId: string;
   claimedAt: Date;
   leaseUntil: Date;
-  finishedAt: Date | null;
-  outcome: string | null;
-  error: string | null;
 }
 
 const noticeAttemptSchema = new Schema<NoticeAttemptDoc>(
   {
     noticeId: { type: Schema.Types.ObjectId, required: true },
     attempt: { type: Number, required: true },
-    token: { type: String, required: true },
     workerId: { type: String, required: true },
     claimedAt: { type: Date, required: true },
     leaseUntil: { type: Date, required: true },
-    finishedAt: { type: Date, default: null },
-    outcome: { type: String, default: null },
-    error: { type: String, default: null },
   },
   { collection: 'notice_attempts', versionKey: false },
 );

@@ -33,8 +33,6 @@ export interface NoticeDoc {
   leaseUntil: Date | null;
   leaseOwner: string | null;
   lastError: string | null;
-  /** A subscribe grant was taken for this notice and not yet used or given back (survives a dead worker). */
-  grantHeld: boolean;
   sentAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -58,7 +56,6 @@ const noticeSchema = new Schema<NoticeDoc>(
     leaseUntil: { type: Date, default: null },
     leaseOwner: { type: String, default: null },
     lastError: { type: String, default: null },
-    grantHeld: { type: Boolean, default: false },
     sentAt: { type: Date, default: null },
   },
   { collection: 'notices', timestamps: true, minimize: false },

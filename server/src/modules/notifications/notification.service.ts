@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import type { StaffRole } from '@gantry/shared';
 import type { DomainEvent, EventPayload } from '../../core/events';
 import { isDuplicateKeyError } from '../../core/errors';
@@ -5,6 +6,7 @@ import type { Logger } from '../../core/logger';
 import type { AccountDirectory, Recipient } from '../auth/account-directory';
 import type { NoticeDoc, NoticeModel } from './notice.model';
 import type { NoticeTemplate, NotificationsConfig } from './notifications.config';
+import type { OutboxQueue } from './outbox.queue';
 import type { PreferenceModel } from './preference.model';
 import { renderRecord, renderTemplate } from './render';
 
@@ -16,6 +18,7 @@ export interface NotificationServiceDeps {
   directory: AccountDirectory;
   config: NotificationsConfig;
   logger: Logger;
+  queue: OutboxQueue;
   /** Wakes the local worker so a notice does not wait for the next poll. */
   kick: () => void;
 }
@@ -106,27 +109,32 @@ export class NotificationService {
       leaseUntil: null,
       leaseOwner: null,
       lastError: null,
-      grantHeld: false,
       sentAt: null,
     };
   }
 
-  /** insertMany that skips notices already in the outbox (same dedupe key). */
+  /** insertMany that skips notices already in the outbox (same dedupe key), then queues the new ones. */
   private async insertNew(docs: NewNotice[]): Promise<number> {
     if (docs.length === 0) return 0;
+    const withIds = docs.map((d) => ({ ...d, _id: new Types.ObjectId() }));
+    let failed = new Set<number>();
     try {
-      const result = await this.deps.notices.insertMany(docs, { ordered: false });
-      return result.length;
+      await this.deps.notices.insertMany(withIds, { ordered: false });
     } catch (err) {
-      const e = err as {
-        writeErrors?: Array<{ code?: number; err?: { code?: number } }>;
-        insertedDocs?: unknown[];
-      };
-      const errors = e.writeErrors ?? [];
-      const onlyDuplicates = errors.length > 0 && errors.every((w) => (w.code ?? w.err?.code) === 11000);
+      const errors = (
+        err as { writeErrors?: Array<{ index: number; code?: number; err?: { code?: number } }> }
+      ).writeErrors;
+      const onlyDuplicates = errors?.length && errors.every((w) => (w.code ?? w.err?.code) === 11000);
       if (!onlyDuplicates && !isDuplicateKeyError(err)) throw err;
-      return e.insertedDocs?.length ?? docs.length - errors.length;
+      failed = new Set(errors ? errors.map((w) => w.index) : withIds.map((_, i) => i));
     }
+    const inserted = withIds.filter((_, i) => !failed.has(i));
+    await this.deps.queue.add(
+      inserted
+        .filter((d) => d.status === 'pending')
+        .map((d) => ({ id: String(d._id), dueAt: d.nextAttemptAt })),
+    );
+    return inserted.length;
   }
 
   private async resolveRecipients(kinds: string[], payload: EventPayload): Promise<Recipient[]> {

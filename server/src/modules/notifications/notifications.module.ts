@@ -20,6 +20,7 @@ import { NotificationService } from './notification.service';
 import type { NotificationsConfig } from './notifications.config';
 import { notificationRoutes } from './notifications.routes';
 import { OutboxAdminService } from './outbox-admin.service';
+import { OutboxQueue } from './outbox.queue';
 import { OutboxWorker } from './outbox.worker';
 import { preferenceModel } from './preference.model';
 import { PreferenceService } from './preference.service';
@@ -47,9 +48,11 @@ export function createNotificationsModule(d: NotificationsModuleDeps) {
     preferences: preferenceModel(d.conn),
   };
   const grants = new GrantStore(models.grants, d.redis);
+  const queue = new OutboxQueue(d.redis);
   const worker = new OutboxWorker({
     notices: models.notices,
     attempts: models.noticeAttempts,
+    queue,
     logger: d.logger.child({ component: 'outbox' }),
     leaseSeconds: d.config.leaseSeconds,
     maxAttempts: d.config.maxAttempts,
@@ -63,8 +66,13 @@ export function createNotificationsModule(d: NotificationsModuleDeps) {
         redis: d.redis,
         messages: d.subscribeMessages,
         dailyCap: d.config.subscribeDailyCap,
-        markGrantHeld: async (notice, held) => {
-          await models.notices.updateOne({ _id: notice._id }, { $set: { grantHeld: held } });
+        grantHeld: {
+          // in Redis, not on the notice: one more write to the outbox per message costs a scan on FerretDB
+          get: async (notice) => (await d.redis.exists(`outbox:grant-held:${notice._id}`)) === 1,
+          set: async (notice, held) => {
+            if (held) await d.redis.set(`outbox:grant-held:${notice._id}`, '1', 'EX', 7 * 86_400);
+            else await d.redis.del(`outbox:grant-held:${notice._id}`);
+          },
         },
       }),
       wecom: new WecomChannel({
@@ -82,6 +90,7 @@ export function createNotificationsModule(d: NotificationsModuleDeps) {
     directory: d.directory,
     config: d.config,
     logger: d.logger,
+    queue,
     kick,
   });
   d.events.subscribe('*', async (event) => {
@@ -93,8 +102,9 @@ export function createNotificationsModule(d: NotificationsModuleDeps) {
     inbox: new InboxService(models.inbox),
     subscriptions: new SubscriptionService(grants, d.config),
     preferences: new PreferenceService(models.preferences, d.config),
-    outboxAdmin: new OutboxAdminService(models.notices, d.audit, kick),
+    outboxAdmin: new OutboxAdminService(models.notices, d.audit, queue, kick),
+    outboxQueue: queue,
     digest: new DigestService(models.notices, models.inbox),
   };
-  return { models, worker, services, routes: notificationRoutes(services) };
+  return { models, worker, queue, services, routes: notificationRoutes(services) };
 }

@@ -4,6 +4,7 @@ import type { AuditLog } from '../../core/audit';
 import { ConflictError, NotFoundError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
 import type { NoticeDoc, NoticeModel } from './notice.model';
+import type { OutboxQueue } from './outbox.queue';
 
 export interface NoticeView {
   id: string;
@@ -36,6 +37,7 @@ export class OutboxAdminService {
   constructor(
     private readonly notices: NoticeModel,
     private readonly audit: AuditLog,
+    private readonly queue: OutboxQueue,
     private readonly kick: () => void,
   ) {}
 
@@ -66,6 +68,7 @@ export class OutboxAdminService {
       )
       .lean<NoticeDoc>();
     if (!updated) throw new ConflictError('CONFLICT', '通知状态已变化，请刷新后重试');
+    await this.queue.reschedule(id, updated.nextAttemptAt);
     await this.audit.record({
       actor,
       action: 'notice.retried',

@@ -6,10 +6,12 @@ import type { Logger } from '../../core/logger';
 import type { ChannelDelivery, DeliveryResult } from './channels/channel';
 import type { NoticeAttemptModel } from './notice-attempt.model';
 import type { NoticeDoc, NoticeModel } from './notice.model';
+import type { OutboxQueue } from './outbox.queue';
 
 export interface OutboxWorkerOptions {
   notices: NoticeModel;
   attempts: NoticeAttemptModel;
+  queue: OutboxQueue;
   channels: Record<Channel, ChannelDelivery>;
   logger: Logger;
   leaseSeconds: number;
@@ -19,24 +21,30 @@ export interface OutboxWorkerOptions {
   concurrency: number;
 }
 
-const CANDIDATES = 16;
+const OPEN = new Set(['pending', 'delivering']);
+
+interface Claimed {
+  notice: NoticeDoc;
+  attempt: number;
+}
+
+type Step = 'done' | 'lost' | 'idle';
 
 /**
- * Delivers the outbox. A worker claims attempt N+1 of a due notice by inserting that attempt's row
- * (unique per notice and attempt), which gives it a lease; only the lease holder completes the
- * notice, and a notice whose lease ran out (its worker died) is claimed again as the next attempt.
+ * Delivers the outbox.
+ *
+ * Claiming: the due-queue in Redis hands a due notice to one worker with a lease. The worker then
+ * claims attempt N+1 by inserting that attempt's row, unique per (notice, attempt): even a worker
+ * whose lease ran out while it was still busy cannot make the same attempt twice. A notice whose
+ * worker died becomes due again when the lease ends; its attempt row is left unfinished, and the
+ * next worker claims the attempt after it. The notice itself is written once, when the attempt
+ * ends (each write costs a collection scan on FerretDB v1).
  *
  * Guarantee: enqueueing is exactly once per dedupe key (unique index); inbox delivery is exactly
  * once (the inbox's unique index); WeChat and WeCom deliveries are at least once — a second send
  * can only happen if a worker dies after WeChat accepted a message and before the worker recorded
  * it, a window of one database write. Retries back off; after `maxAttempts` a notice is `dead`.
  */
-interface Claimed {
-  notice: NoticeDoc;
-  token: string;
-  attempt: number;
-}
-
 export class OutboxWorker {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   private running = false;
@@ -48,6 +56,9 @@ export class OutboxWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    void this.o.queue
+      .resync(this.o.notices)
+      .catch((err: unknown) => this.o.logger.error({ err }, 'outbox resync failed'));
     this.lanes = Array.from({ length: this.o.concurrency }, () => this.lane());
   }
 
@@ -68,9 +79,9 @@ export class OutboxWorker {
     let delivered = 0;
     const lane = async () => {
       for (;;) {
-        const outcome = await this.processOne();
-        if (outcome === 'idle') return;
-        if (outcome === 'done') delivered += 1;
+        const step = await this.processOne();
+        if (step === 'idle') return;
+        if (step === 'done') delivered += 1;
       }
     };
     await Promise.all(Array.from({ length: this.o.concurrency }, lane));
@@ -79,13 +90,13 @@ export class OutboxWorker {
 
   private async lane(): Promise<void> {
     while (this.running) {
-      let outcome: 'done' | 'lost' | 'idle' = 'idle';
+      let step: Step = 'idle';
       try {
-        outcome = await this.processOne();
+        step = await this.processOne();
       } catch (err) {
         this.o.logger.error({ err }, 'outbox worker error');
       }
-      if (outcome === 'idle' && this.running) await this.idle();
+      if (step === 'idle' && this.running) await this.idle();
     }
   }
 
@@ -106,14 +117,13 @@ export class OutboxWorker {
     });
   }
 
-  /** Claims one due notice and delivers it: 'done'; 'lost' when others took every due one; 'idle' when none was due. */
-  async processOne(): Promise<'done' | 'lost' | 'idle'> {
+  /** 'done' after delivering one notice; 'lost' when another worker held it; 'idle' when none was due. */
+  async processOne(): Promise<Step> {
     const claimed = await this.claim();
     if (claimed === 'idle' || claimed === 'lost') return claimed;
-    const { notice } = claimed;
     let result: DeliveryResult;
     try {
-      result = await this.o.channels[notice.channel].deliver(notice);
+      result = await this.o.channels[claimed.notice.channel].deliver(claimed.notice);
     } catch (err) {
       result = { kind: 'retry', error: (err as Error).message };
     }
@@ -122,121 +132,66 @@ export class OutboxWorker {
   }
 
   private async claim(): Promise<Claimed | 'lost' | 'idle'> {
-    const now = new Date();
-    const due = await this.o.notices
-      .find({
-        nextAttemptAt: { $lte: now },
-        $or: [{ status: 'pending' }, { status: 'delivering', leaseUntil: { $lt: now } }],
-      })
-      .sort({ nextAttemptAt: 1 })
-      .limit(CANDIDATES)
-      .lean<NoticeDoc[]>();
-    // Lanes and workers start at different places in the list so they rarely race for one notice.
-    const offset = due.length ? crypto.randomInt(due.length) : 0;
-    for (let i = 0; i < due.length; i += 1) {
-      const claimed = await this.tryClaim(due[(i + offset) % due.length] as NoticeDoc, now);
-      if (claimed) return claimed;
+    for (;;) {
+      const now = new Date();
+      const leaseUntil = new Date(now.getTime() + this.o.leaseSeconds * 1000);
+      const id = await this.o.queue.claim(now, leaseUntil);
+      if (!id) return 'idle';
+      const notice = await this.o.notices.findById(id).lean<NoticeDoc>();
+      if (!notice || !OPEN.has(notice.status)) {
+        await this.o.queue.remove(id); // finished meanwhile, or a stale entry
+        continue;
+      }
+      return (await this.claimAttempt(notice, now, leaseUntil)) ?? 'lost';
     }
-    return due.length === 0 ? 'idle' : 'lost';
   }
 
-  private async tryClaim(candidate: NoticeDoc, now: Date): Promise<Claimed | null> {
-    const token = crypto.randomBytes(12).toString('hex');
-    const leaseUntil = new Date(now.getTime() + this.o.leaseSeconds * 1000);
-    for (let attempt = candidate.attempts + 1; attempt <= candidate.attempts + 3; attempt += 1) {
-      if (await this.insertAttempt(candidate, attempt, token, now, leaseUntil)) {
-        // The candidate may be stale: make sure the notice still waits for this attempt.
-        const fresh = await this.o.notices.findById(candidate._id).lean<NoticeDoc>();
-        const claimable =
-          fresh &&
-          fresh.attempts < attempt &&
-          (fresh.status === 'pending' || (fresh.status === 'delivering' && (fresh.leaseUntil ?? now) <= now));
-        if (!fresh || !claimable) {
-          await this.finishAttempt(candidate._id, attempt, 'abandoned', 'notice moved on before this claim');
-          return null;
-        }
-        await this.o.notices.updateOne(
-          { _id: fresh._id },
-          { $set: { status: 'delivering', attempts: attempt, leaseUntil, leaseOwner: token } },
-        );
-        return {
-          notice: { ...fresh, attempts: attempt, status: 'delivering', leaseUntil, leaseOwner: token },
-          token,
+  /** Inserts the next attempt's row; an abandoned attempt (lease over, never finished) is skipped. */
+  private async claimAttempt(notice: NoticeDoc, now: Date, leaseUntil: Date): Promise<Claimed | null> {
+    for (let attempt = notice.attempts + 1; attempt <= notice.attempts + 5; attempt += 1) {
+      try {
+        await this.o.attempts.create({
+          noticeId: notice._id,
           attempt,
-        };
+          workerId: this.id,
+          claimedAt: now,
+          leaseUntil,
+        });
+        return { notice: { ...notice, attempts: attempt }, attempt };
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
       }
-      // Another worker holds this attempt. Only an abandoned one (its worker died before it
-      // finished) lets us go on to the next number; a live or finished one means the notice is taken.
-      const held = await this.o.attempts.findOne({ noticeId: candidate._id, attempt }).lean();
-      if (!held || held.finishedAt || held.leaseUntil > now) return null;
+      const held = await this.o.attempts.findOne({ noticeId: notice._id, attempt }).lean();
+      if (held && held.leaseUntil > now) return null; // a live worker has it
     }
     return null;
   }
 
-  private async insertAttempt(
-    notice: NoticeDoc,
-    attempt: number,
-    token: string,
-    now: Date,
-    leaseUntil: Date,
-  ): Promise<boolean> {
-    try {
-      await this.o.attempts.create({
-        noticeId: notice._id,
-        attempt,
-        token,
-        workerId: this.id,
-        claimedAt: now,
-        leaseUntil,
-      });
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
-  }
-
-  private async finishAttempt(
-    noticeId: NoticeDoc['_id'],
-    attempt: number,
-    outcome: string,
-    error: string | null,
-  ) {
-    await this.o.attempts.updateOne(
-      { noticeId, attempt },
-      { $set: { finishedAt: new Date(), outcome, error } },
-    );
-  }
-
-  private async complete({ notice, token, attempt }: Claimed, result: DeliveryResult): Promise<void> {
+  private async complete({ notice, attempt }: Claimed, result: DeliveryResult): Promise<void> {
     const now = new Date();
-    const set = (fields: Record<string, unknown>) => ({
-      $set: { leaseUntil: null, leaseOwner: null, ...fields },
-    });
-    let update: Record<string, unknown>;
+    const fields: Record<string, unknown> = { attempts: attempt, leaseUntil: null, leaseOwner: null };
+    let deferred = false;
     switch (result.kind) {
       case 'sent':
-        update = set({ status: 'sent', sentAt: now, lastError: null });
+        Object.assign(fields, { status: 'sent', sentAt: now, lastError: null });
         break;
       case 'skipped':
       case 'digest':
-        update = set({ status: result.kind === 'digest' ? 'digest' : 'skipped', lastError: result.reason });
+        Object.assign(fields, { status: result.kind, lastError: result.reason });
         break;
       case 'failed':
-        update = set({ status: 'failed', lastError: result.error });
+        Object.assign(fields, { status: 'failed', lastError: result.error });
         break;
       case 'reschedule':
         // held back by a rate limit: not a failure, so it does not bring the notice closer to dead
-        update = {
-          ...set({ status: 'pending', nextAttemptAt: result.at, lastError: result.reason }),
-          $inc: { deferrals: 1 },
-        };
+        Object.assign(fields, { status: 'pending', nextAttemptAt: result.at, lastError: result.reason });
+        deferred = true;
         break;
       case 'retry': {
         const failures = attempt - (notice.deferrals ?? 0);
         const dead = failures >= this.o.maxAttempts;
         const delay = this.o.backoffSeconds[Math.min(failures - 1, this.o.backoffSeconds.length - 1)] ?? 60;
-        update = set({
+        Object.assign(fields, {
           status: dead ? 'dead' : 'pending',
           nextAttemptAt: new Date(now.getTime() + delay * 1000),
           lastError: result.error,
@@ -249,13 +204,13 @@ export class OutboxWorker {
         break;
       }
     }
-    // Only the lease holder completes: a worker whose lease expired mid-delivery changes nothing.
-    await this.o.notices.updateOne({ _id: notice._id, leaseOwner: token, status: 'delivering' }, update);
-    await this.finishAttempt(
-      notice._id,
-      attempt,
-      result.kind,
-      'error' in result ? result.error : 'reason' in result ? result.reason : null,
+    // A worker whose lease ran out and whose notice has since moved on by a later attempt changes nothing.
+    await this.o.notices.updateOne(
+      { _id: notice._id, attempts: { $lt: attempt } },
+      { $set: fields, ...(deferred ? { $inc: { deferrals: 1 } } : {}) },
     );
+    if (fields.status === 'pending')
+      await this.o.queue.reschedule(String(notice._id), fields.nextAttemptAt as Date);
+    else await this.o.queue.remove(String(notice._id));
   }
 }

@@ -21,8 +21,11 @@ export interface SubscribeChannelDeps {
   redis: Redis;
   messages: SubscribeMessages;
   dailyCap: number;
-  /** Records on the notice that it holds a grant, so a worker that dies mid-send does not lose it. */
-  markGrantHeld(notice: NoticeDoc, held: boolean): Promise<void>;
+  /** Whether the notice holds a grant it took: kept so that a worker dying mid-send does not lose it. */
+  grantHeld: {
+    get(notice: NoticeDoc): Promise<boolean>;
+    set(notice: NoticeDoc, held: boolean): Promise<void>;
+  };
 }
 
 export class SubscribeChannel implements ChannelDelivery {
@@ -35,10 +38,10 @@ export class SubscribeChannel implements ChannelDelivery {
     const capKey = `subscribe-cap:${notice.recipientId}:${shanghaiDay()}`;
     const grant = { accountId: notice.recipientId, templateId: sub.templateId };
     // A notice whose earlier attempt died mid-send already counted towards the cap and holds its grant.
-    if (!notice.grantHeld) {
+    if (!(await this.deps.grantHeld.get(notice))) {
       const refusal = await this.reserve(capKey, grant);
       if (refusal) return refusal;
-      await this.deps.markGrantHeld(notice, true);
+      await this.deps.grantHeld.set(notice, true);
     }
 
     const outcome = await this.deps.messages.send({
@@ -47,11 +50,14 @@ export class SubscribeChannel implements ChannelDelivery {
       page: notice.content.page ?? undefined,
       data: sub.data,
     });
-    if (outcome.ok) return { kind: 'sent' };
+    if (outcome.ok) {
+      await this.deps.grantHeld.set(notice, false); // used
+      return { kind: 'sent' };
+    }
     await this.deps.redis.decr(capKey);
     if (outcome.clearGrant) await this.deps.grants.clear(grant);
     else await this.deps.grants.give(grant);
-    await this.deps.markGrantHeld(notice, false);
+    await this.deps.grantHeld.set(notice, false);
     const error = `${outcome.code}: ${outcome.message}${outcome.clearGrant ? ' (grant cleared)' : ''}`;
     return outcome.retry ? { kind: 'retry', error } : { kind: 'failed', error };
   }

@@ -67,7 +67,37 @@ export async function seedDemo(container: Container): Promise<boolean> {
       actualEnd: finished ? new Date(plannedStart.getTime() + (p.durationDays + 6) * DAY) : null,
     });
   }
+  await publishDemoEvents(container, customerIds);
   return true;
+}
+
+/** A few notices so the demo inboxes are not empty; the API's outbox worker delivers them. */
+async function publishDemoEvents(container: Container, customerIds: Map<string, Types.ObjectId>) {
+  const developer = String(customerIds.get('dev'));
+  const project = DEMO_PROJECTS.find((p) => p.customer === 'dev');
+  await container.events.publish(
+    'milestone.awaiting_confirmation',
+    {
+      customerId: developer,
+      projectName: project?.name ?? '',
+      milestoneName: '主体结构封顶',
+      milestoneId: 'demo-milestone-1',
+      submittedAt: new Date().toISOString(),
+    },
+    { id: 'demo:milestone.awaiting_confirmation:1' },
+  );
+  await container.events.publish(
+    'invoice.due',
+    {
+      customerId: developer,
+      projectName: project?.name ?? '',
+      invoiceId: 'demo-invoice-1',
+      invoiceNo: 'INV-2026-0042',
+      amount: 128_000_000,
+      dueDate: new Date(Date.now() + 10 * DAY).toISOString(),
+    },
+    { id: 'demo:invoice.due:1' },
+  );
 }
 
 export function demoLoginsText(): string {

@@ -34,6 +34,14 @@ describe('demo seed', () => {
     const portal = await sys.loginWechat('o_demo_customer_1');
     expect((await sys.api.get('/api/v1/me', portal)).body.user.customerName).toBe('华景置业有限公司');
 
+    // the demo inbox of the developer's WeChat account is not empty once the outbox is delivered
+    await sys.server.container.outboxWorker.drain();
+    const inbox = await sys.api.get('/api/v1/notifications', portal);
+    expect(inbox.body.items.map((i: { title: string }) => i.title).sort()).toEqual([
+      '节点待确认',
+      '账单待支付',
+    ]);
+
     expect(await seedDemo(sys.server.container)).toBe(false);
     expect(await models.customers.countDocuments()).toBe(customers.length);
   });

@@ -1,18 +1,9 @@
-import { ConfigError, loadConfig } from './core/config';
+import { loadConfigOrExit } from './core/config';
 import { createLogger } from './core/logger';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nThe API refuses to start. See README.md, "Configuration".\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('The API');
   const logger = createLogger(config.log.level);
   const server = await startServer(config, logger);
   logger.info({ url: server.url, env: config.env }, 'Gantry API listening');

@@ -1,5 +1,5 @@
 import { buildContainer } from './container';
-import { ConfigError, loadConfig } from './core/config';
+import { loadConfigOrExit } from './core/config';
 import { createLogger } from './core/logger';
 
 /**
@@ -7,16 +7,7 @@ import { createLogger } from './core/logger';
  * notifications pile up. API instances deliver too when `notifications.worker.enabled` is on.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('The outbox worker');
   const logger = createLogger(config.log.level);
   const container = await buildContainer(config, logger);
   container.outboxWorker.start();

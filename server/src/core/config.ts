@@ -47,8 +47,12 @@ const configSchema = z.object({
   }),
   rateLimit: z.object({ perIp: limiterSchema, perAccount: limiterSchema, login: limiterSchema }),
   wechat: z.object({
-    appId: z.string().regex(/^wx[0-9a-zA-Z]{8,}$/, 'must be a mini-program AppID (wx…)'),
-    appSecret: z.string().min(8, 'secret required (WECHAT_APP_SECRET or WECHAT_APP_SECRET_FILE)'),
+    appId: z
+      .string({ error: 'required: set WECHAT_APP_ID' })
+      .regex(/^wx[0-9a-zA-Z]{8,}$/, 'must be a mini-program AppID (wx…)'),
+    appSecret: z
+      .string({ error: 'required: set WECHAT_APP_SECRET or WECHAT_APP_SECRET_FILE' })
+      .min(8, 'too short for a WeChat AppSecret'),
     apiBaseUrl: z.url(),
     wecomBaseUrl: z.url(),
     requestTimeoutMs: z.number().int().positive().default(5000),
@@ -180,4 +184,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
   if (!path.isAbsolute(config.files.dataDir))
     config.files.dataDir = path.join(REPO_ROOT, config.files.dataDir);
   return deepFreeze(config);
+}
+
+/** For process entry points: the configuration, or a list of every problem on stderr and exit 78 (EX_CONFIG). */
+export function loadConfigOrExit(what: string): Readonly<AppConfig> {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n${what} refuses to start. See README.md, "Configuration".\n`);
+    process.exit(78);
+  }
 }

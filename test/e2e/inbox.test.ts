@@ -1,86 +1,22 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { useBrowser, UI_TIMEOUT } from './harness';
 
 /**
  * Notifications in the H5 build: the unread badge on the home screen, the inbox, subscribe
  * consent through the simulated WeChat dialog, and notification preferences. Events are published
  * and delivered by the real server's event bus and outbox worker.
  */
-const H5_INDEX = path.resolve(__dirname, '../../client/dist/h5/index.html');
-const ARTIFACTS = path.resolve(__dirname, '../.artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-const UI_TIMEOUT = 20_000;
 const MILESTONE_TEMPLATE = 'TPL_MILESTONE_AWAITING';
 
 jest.setTimeout(120_000);
 
-let system: TestSystem;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  if (!fs.existsSync(H5_INDEX)) {
-    throw new Error(
-      'client/dist/h5/index.html is missing: run `npm run build:h5 -w client` first (`npm test` does it).',
-    );
-  }
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium fonts-wqy-microhei`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  system = await startTestSystem();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await system?.close();
-});
-
-beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-  page = await context.newPage();
-});
-
-afterEach(async () => {
-  await context?.close();
-});
-
-function button(id: string): Locator {
-  return page.locator(`taro-button-core#${id}`);
-}
-
-function input(id: string): Locator {
-  return page.locator(`#${id} input`);
-}
-
-async function expectText(locator: Locator, text: string): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-}
-
-async function screenshot(name: string): Promise<void> {
-  // Taro's H5 router slides a new page in; let it come to rest first.
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(ARTIFACTS, `h5-${name}.png`), fullPage: true });
-}
+// Taro's H5 router slides a new page in; let it come to rest before each screenshot.
+const h5 = useBrowser({ screenshotSettleMs: 400 });
+const { button, input, expectText, screenshot } = h5;
 
 /** The badge's count once it reads `expected` (it is fetched again each time home shows). */
 async function expectUnread(expected: number): Promise<void> {
-  await expectText(page.locator('#unread-count'), String(expected));
-  expect((await page.locator('#unread-count').innerText()).trim()).toBe(String(expected));
+  await expectText(h5.page.locator('#unread-count'), String(expected));
+  expect((await h5.page.locator('#unread-count').innerText()).trim()).toBe(String(expected));
 }
 
 function milestoneGrant(templates: { templateId: string; remaining: number }[]): number | undefined {
@@ -88,20 +24,20 @@ function milestoneGrant(templates: { templateId: string; remaining: number }[]):
 }
 
 async function signInCustomer(openid: string): Promise<void> {
-  await page.goto(`${system.baseUrl}/#/pages/login/index`);
+  await h5.page.goto(`${h5.system.baseUrl}/#/pages/login/index`);
   await button('wechat-sim-entry').click({ timeout: UI_TIMEOUT });
   await input('openid-input').fill(openid);
   await button('wechat-sim-login').click();
-  await expectText(page.locator('.home-title'), '我的项目');
+  await expectText(h5.page.locator('.home-title'), '我的项目');
 }
 
 async function publishMilestone(customerId: string, milestoneId: string, milestoneName: string) {
   await publishOnly(customerId, milestoneId, milestoneName);
-  await system.server.container.outboxWorker.drain();
+  await h5.system.server.container.outboxWorker.drain();
 }
 
 async function publishOnly(customerId: string, milestoneId: string, milestoneName: string) {
-  await system.server.container.events.publish(
+  await h5.system.server.container.events.publish(
     'milestone.awaiting_confirmation',
     {
       customerId,
@@ -116,21 +52,24 @@ async function publishOnly(customerId: string, milestoneId: string, milestoneNam
 
 it('shows unread notifications on the home badge and in the inbox, and asks subscribe consent', async () => {
   const openid = 'o_e2e_inbox_customer';
-  const { customer } = await system.seed.customerWithPortal({ openid, customerName: '上海宏达建设有限公司' });
+  const { customer } = await h5.system.seed.customerWithPortal({
+    openid,
+    customerName: '上海宏达建设有限公司',
+  });
   await signInCustomer(openid);
   await expectUnread(0);
 
   await publishMilestone(customer.id, 'm1', '主体结构封顶');
   await publishMilestone(customer.id, 'm2', '地下室防水验收');
-  await page.reload();
+  await h5.page.reload();
   await expectUnread(2);
   await screenshot('home-badge');
 
-  await page.locator('#inbox-entry').click();
-  const items = page.locator('[id^="inbox-item-"]');
+  await h5.page.locator('#inbox-entry').click();
+  const items = h5.page.locator('[id^="inbox-item-"]');
   await items.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
   expect(await items.count()).toBe(2);
-  expect(await page.locator('[id^="inbox-item-"].unread').count()).toBe(2);
+  expect(await h5.page.locator('[id^="inbox-item-"].unread').count()).toBe(2);
   // Newest first.
   await expect(items.nth(0).innerText()).resolves.toContain('地下室防水验收');
   await expect(items.nth(1).innerText()).resolves.toContain('主体结构封顶');
@@ -139,39 +78,42 @@ it('shows unread notifications on the home badge and in the inbox, and asks subs
 
   // The item points at the home page: opening it marks it read and lands back on home.
   await items.nth(1).click();
-  await expectText(page.locator('.home-title'), '我的项目');
+  await expectText(h5.page.locator('.home-title'), '我的项目');
   await expectUnread(1);
 
-  await page.locator('#inbox-entry').click();
-  await page.locator('[id^="inbox-item-"].unread').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  expect(await page.locator('[id^="inbox-item-"].unread').count()).toBe(1);
+  await h5.page.locator('#inbox-entry').click();
+  await h5.page
+    .locator('[id^="inbox-item-"].unread')
+    .first()
+    .waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  expect(await h5.page.locator('[id^="inbox-item-"].unread').count()).toBe(1);
   await button('read-all').click();
-  await page.waitForFunction(
+  await h5.page.waitForFunction(
     () => document.querySelectorAll('[id^="inbox-item-"].unread').length === 0,
     null,
     {
       timeout: UI_TIMEOUT,
     },
   );
-  await page.goBack();
+  await h5.page.goBack();
   await expectUnread(0);
 
   // Consent: the simulated WeChat dialog accepts, the server records one grant per accept.
-  const token = await system.loginWechat(openid);
-  const before = await system.api.get('/api/v1/subscriptions?moment=milestone_confirm', token);
+  const token = await h5.system.loginWechat(openid);
+  const before = await h5.system.api.get('/api/v1/subscriptions?moment=milestone_confirm', token);
   expect(before.status).toBe(200);
   expect(milestoneGrant(before.body.templates)).toBe(0);
-  const recorded = page.waitForResponse(
+  const recorded = h5.page.waitForResponse(
     (res) => res.url().endsWith('/api/v1/subscriptions') && res.request().method() === 'POST',
   );
   await button('subscribe-consent').click();
   expect((await recorded).status()).toBe(200);
-  const after = await system.api.get('/api/v1/subscriptions?moment=milestone_confirm', token);
+  const after = await h5.system.api.get('/api/v1/subscriptions?moment=milestone_confirm', token);
   expect(milestoneGrant(after.body.templates)).toBeGreaterThanOrEqual(1);
 
   // The simulator holds the grant too: the next event reaches WeChat as a subscribe message.
   await publishMilestone(customer.id, 'm3', '二次结构完成');
-  const sent = system.sim
+  const sent = h5.system.sim
     .messages()
     .filter((m) => m.kind === 'subscribe' && m.openid === openid && m.templateId === MILESTONE_TEMPLATE);
   expect(sent).toHaveLength(1);
@@ -179,27 +121,30 @@ it('shows unread notifications on the home badge and in the inbox, and asks subs
 
 it('shows 暂无消息 for an empty inbox', async () => {
   const openid = 'o_e2e_inbox_empty';
-  await system.seed.customerWithPortal({ openid, customerName: '苏州新城置业有限公司' });
+  await h5.system.seed.customerWithPortal({ openid, customerName: '苏州新城置业有限公司' });
   await signInCustomer(openid);
-  await page.locator('#inbox-entry').click();
-  await expectText(page.locator('#inbox-empty'), '暂无消息');
-  expect(await page.locator('[id^="inbox-item-"]').count()).toBe(0);
+  await h5.page.locator('#inbox-entry').click();
+  await expectText(h5.page.locator('#inbox-empty'), '暂无消息');
+  expect(await h5.page.locator('[id^="inbox-item-"]').count()).toBe(0);
 });
 
 it('loads older notifications with 加载更多', async () => {
   const openid = 'o_e2e_inbox_many';
-  const { customer } = await system.seed.customerWithPortal({ openid, customerName: '南京锦程建设有限公司' });
+  const { customer } = await h5.system.seed.customerWithPortal({
+    openid,
+    customerName: '南京锦程建设有限公司',
+  });
   for (let i = 1; i <= 22; i += 1) await publishOnly(customer.id, `many-${i}`, `节点${i}`);
-  await system.server.container.outboxWorker.drain();
+  await h5.system.server.container.outboxWorker.drain();
 
   await signInCustomer(openid);
   await expectUnread(22);
-  await page.locator('#inbox-entry').click();
-  const items = page.locator('[id^="inbox-item-"]');
+  await h5.page.locator('#inbox-entry').click();
+  const items = h5.page.locator('[id^="inbox-item-"]');
   await button('load-more').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
   expect(await items.count()).toBe(20);
   await button('load-more').click();
-  await page.waitForFunction(() => document.querySelectorAll('[id^="inbox-item-"]').length === 22, null, {
+  await h5.page.waitForFunction(() => document.querySelectorAll('[id^="inbox-item-"]').length === 22, null, {
     timeout: UI_TIMEOUT,
   });
   // The outbox delivers concurrently, so creation order need not follow publish order: check that
@@ -211,32 +156,32 @@ it('loads older notifications with 加载更多', async () => {
 
 it('saves notification preferences', async () => {
   const openid = 'o_e2e_preferences';
-  await system.seed.customerWithPortal({ openid, customerName: '杭州远景建设有限公司' });
+  await h5.system.seed.customerWithPortal({ openid, customerName: '杭州远景建设有限公司' });
   await signInCustomer(openid);
 
-  await page.locator('#preferences-entry').click();
-  const row = page.locator('#pref-milestone-awaiting_confirmation');
+  await h5.page.locator('#preferences-entry').click();
+  const row = h5.page.locator('#pref-milestone-awaiting_confirmation');
   await expectText(row, '节点待确认');
-  const toggle = page.locator('#pref-switch-milestone-awaiting_confirmation');
+  const toggle = h5.page.locator('#pref-switch-milestone-awaiting_confirmation');
   await expect(toggle.getAttribute('class')).resolves.not.toContain('nut-switch-close');
   await toggle.click();
   await expect(toggle.getAttribute('class')).resolves.toContain('nut-switch-close');
-  const changeDigest = page
+  const changeDigest = h5.page
     .locator('#pref-change_request-quoted .nut-radio-button')
     .filter({ hasText: '每日汇总' });
   await changeDigest.click();
   await expect(changeDigest.getAttribute('class')).resolves.toContain('nut-radio-button-active');
   await button('preferences-save').click();
-  await expectText(page.locator('body'), '已保存');
+  await expectText(h5.page.locator('body'), '已保存');
   await screenshot('preferences');
 
-  await page.reload();
-  await expectText(page.locator('#pref-milestone-awaiting_confirmation'), '节点待确认');
+  await h5.page.reload();
+  await expectText(h5.page.locator('#pref-milestone-awaiting_confirmation'), '节点待确认');
   await expect(toggle.getAttribute('class')).resolves.toContain('nut-switch-close');
   await expect(changeDigest.getAttribute('class')).resolves.toContain('nut-radio-button-active');
 
-  const token = await system.loginWechat(openid);
-  const res = await system.api.get('/api/v1/me/preferences', token);
+  const token = await h5.system.loginWechat(openid);
+  const res = await h5.system.api.get('/api/v1/me/preferences', token);
   expect(res.status).toBe(200);
   const saved = res.body.preferences as { eventType: string; enabled: boolean; mode: string }[];
   expect(saved.find((p) => p.eventType === 'milestone.awaiting_confirmation')).toMatchObject({

@@ -3,7 +3,7 @@
  * logins. Run by `npm start`; safe to run again: a database with data is left alone.
  */
 import { Types } from 'mongoose';
-import { ROLE_LABELS } from '@gantry/shared';
+import { createCustomerSchema, ROLE_LABELS } from '@gantry/shared';
 import { buildContainer, type Container } from '../server/src/container';
 import { loadConfig } from '../server/src/core/config';
 import { createLogger } from '../server/src/core/logger';
@@ -28,14 +28,19 @@ export async function seedDemo(container: Container): Promise<boolean> {
 
   const customerIds = new Map<string, Types.ObjectId>();
   for (const c of DEMO_CUSTOMERS) {
-    const doc = await models.customers.create({
-      name: c.name,
-      type: c.type,
-      tier: c.tier,
-      phone: c.phone,
-      tags: c.tags,
-      ownerId: c.owner ? staffId(c.owner) : null,
-    });
+    // Through the service, so the duplicate keys and search fields exist for the demo customers too.
+    const created = await services.customers.create(
+      null,
+      createCustomerSchema.parse({
+        name: c.name,
+        type: c.type,
+        phone: c.phone,
+        tags: c.tags,
+        ownerId: c.owner ? String(staffId(c.owner)) : null,
+      }),
+    );
+    const doc = { _id: new Types.ObjectId(created.id) };
+    await models.customers.updateOne({ _id: doc._id }, { $set: { tier: c.tier } });
     customerIds.set(c.key, doc._id);
     if (c.portalOpenid) {
       await models.portalAccounts.create({

@@ -30,6 +30,9 @@ import { StaffAdminService } from './modules/auth/staff-admin.service';
 import { staffAdminRoutes } from './modules/auth/staff-admin.routes';
 import { staffUserModel } from './modules/auth/staff-user.model';
 import { customerModel } from './modules/crm/customer.model';
+import { customerKeyModel } from './modules/crm/customer-key.model';
+import { customerRoutes } from './modules/crm/customer.routes';
+import { RedisLock } from './core/redis-lock';
 import { registerCustomerPolicy } from './modules/crm/customer.policy';
 import { CustomerService } from './modules/crm/customer.service';
 import { projectModel } from './modules/projects/project.model';
@@ -74,6 +77,7 @@ export async function buildContainer(
     invites: inviteModel(conn),
     inviteRedemptions: inviteRedemptionModel(conn),
     customers: customerModel(conn),
+    customerKeys: customerKeyModel(conn),
     projects: projectModel(conn),
   };
   const audit = new AuditLog(conn);
@@ -96,7 +100,13 @@ export async function buildContainer(
   const sessions = new SessionStore(redis);
   const limiters: RateLimiters = createRateLimiters(redis, config.rateLimit);
 
-  const customers = new CustomerService(models.customers, policy);
+  const customers = new CustomerService({
+    ...models,
+    policy,
+    audit,
+    directory: new AccountDirectory(models.staffUsers, models.portalAccounts),
+    lock: new RedisLock(redis),
+  });
   const auth = new AuthService({
     ...models,
     sessions,
@@ -126,6 +136,7 @@ export async function buildContainer(
     ...authRoutes(auth, invites),
     ...inviteRoutes(invites),
     ...staffAdminRoutes(staffAdmin),
+    ...customerRoutes(customers),
     ...jobsRoutes(scheduler),
     ...notifications.routes,
   ];

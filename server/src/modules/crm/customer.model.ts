@@ -1,36 +1,88 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { CUSTOMER_TIERS, CUSTOMER_TYPES, type CustomerTier, type CustomerType } from '@gantry/shared';
+import {
+  CUSTOMER_SOURCES,
+  CUSTOMER_TIERS,
+  CUSTOMER_TYPES,
+  type CustomerSource,
+  type CustomerTier,
+  type CustomerType,
+} from '@gantry/shared';
 import { modelOn } from '../../core/db';
 
+export interface CustomerContactDoc {
+  name: string;
+  title: string;
+  phone: string | null;
+}
+
 /**
- * The customer record as far as the foundation needs it (ownership for the policy, a name for
- * the portal, tier for the demo). The CRM issue extends it with contacts, sources and scoring.
+ * A customer of the firm. `nameKey`, `phoneKeys` and `nameSearch` are derived from the name and
+ * phones (shared/src/crm-normalize.ts) for duplicate detection and search; their uniqueness is
+ * enforced by the `customer_keys` collection, not here. Every field has a default apart from name
+ * and type, so records written before the CRM fields existed still read back whole.
  */
 export interface CustomerDoc {
   _id: Types.ObjectId;
   name: string;
   type: CustomerType;
   phone: string | null;
+  contacts: CustomerContactDoc[];
+  source: CustomerSource;
+  referredBy: Types.ObjectId | null;
   ownerId: Types.ObjectId | null;
   tier: CustomerTier;
   tags: string[];
+  autoTags: string[];
+  notes: string;
+  /** Integer days, 0–365. */
+  creditDays: number;
+  /** Integer fen. */
+  creditLimit: number;
+  nameKey: string | null;
+  nameSearch: string;
+  phoneKeys: string[];
   createdAt: Date;
   updatedAt: Date;
 }
+
+const contactSchema = new Schema<CustomerContactDoc>(
+  {
+    name: { type: String, required: true },
+    title: { type: String, default: '' },
+    phone: { type: String, default: null },
+  },
+  { _id: false },
+);
 
 const customerSchema = new Schema<CustomerDoc>(
   {
     name: { type: String, required: true },
     type: { type: String, required: true, enum: CUSTOMER_TYPES },
     phone: { type: String, default: null },
+    contacts: { type: [contactSchema], default: [] },
+    source: { type: String, enum: CUSTOMER_SOURCES, default: 'other' },
+    referredBy: { type: Schema.Types.ObjectId, default: null },
     ownerId: { type: Schema.Types.ObjectId, default: null },
     tier: { type: String, required: true, enum: CUSTOMER_TIERS, default: 'regular' },
     tags: { type: [String], default: [] },
+    autoTags: { type: [String], default: [] },
+    notes: { type: String, default: '' },
+    creditDays: { type: Number, default: 0 },
+    creditLimit: { type: Number, default: 0 },
+    nameKey: { type: String, default: null },
+    nameSearch: { type: String, default: '' },
+    phoneKeys: { type: [String], default: [] },
   },
   { collection: 'customers', timestamps: true },
 );
+// One index per list filter (each list is newest first by _id).
 customerSchema.index({ ownerId: 1, _id: -1 });
 customerSchema.index({ tier: 1, _id: -1 });
+customerSchema.index({ type: 1, _id: -1 });
+customerSchema.index({ tags: 1, _id: -1 });
+customerSchema.index({ source: 1, _id: -1 });
+customerSchema.index({ nameSearch: 1 });
+customerSchema.index({ phoneKeys: 1 });
 
 export type CustomerModel = Model<CustomerDoc>;
 

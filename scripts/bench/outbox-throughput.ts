@@ -98,23 +98,37 @@ function startWorker(overrides: object, concurrency: number): ChildProcess {
   });
 }
 
-async function run(workers: number, concurrency: number, totalNotices: number, sim: WechatSim) {
+async function run(
+  workers: number,
+  concurrency: number,
+  totalNotices: number,
+  sim: WechatSim,
+  reportSeconds: number,
+) {
   const tag = `${workers}w_${crypto.randomBytes(3).toString('hex')}`;
   const { container, overrides } = await prepare(tag, sim);
   const events = Math.ceil(totalNotices / 2); // each event: one inbox notice + one subscribe message
   try {
     const customerIds = await seedCustomers(container, sim, Math.ceil(events / CUSTOMERS) + 1);
     const enqueueMs = await enqueue(container, customerIds, events, tag);
-    const queued = await container.models.notices.countDocuments({});
+    const queued = await container.models.notices.estimatedDocumentCount();
+    console.log(`  ${queued} notices in the outbox; starting ${workers} worker process(es)`);
     const sentBefore = sim.messages().length;
     const started = performance.now();
     const children = Array.from({ length: workers }, () => startWorker(overrides, concurrency));
+    // The due-queue's size says what is left without scanning the outbox (a scan costs FerretDB dearly).
     let remaining = queued;
+    let lastReport = started;
     while (remaining > 0) {
       await new Promise((r) => setTimeout(r, 250));
-      remaining = await container.models.notices.countDocuments({
-        status: { $in: ['pending', 'delivering'] },
-      });
+      remaining = await container.services.outboxQueue.size();
+      if (performance.now() - lastReport > reportSeconds * 1000) {
+        lastReport = performance.now();
+        const secs = (lastReport - started) / 1000;
+        console.log(
+          `  … ${queued - remaining}/${queued} done after ${secs.toFixed(0)} s (${((queued - remaining) / secs).toFixed(1)}/s)`,
+        );
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     children.forEach((child) => child.kill('SIGTERM'));
@@ -139,8 +153,9 @@ async function main() {
     appSecret: 'test-app-secret-not-for-production',
   });
   try {
-    await run(1, concurrency, notices, sim);
-    await run(2, concurrency, notices, sim);
+    const reportSeconds = arg('report-seconds', 30);
+    await run(1, concurrency, notices, sim, reportSeconds);
+    await run(2, concurrency, notices, sim, reportSeconds);
   } finally {
     await sim.close();
   }

@@ -4,7 +4,7 @@
  * and the time until the outbox is empty. Everything runs on loopback against the FerretDB and
  * Redis that `npm run services start` runs.
  *
- *   npx tsx scripts/bench/outbox-throughput.ts [--notices 10000] [--concurrency 8]
+ *   npx tsx scripts/bench/outbox-throughput.ts [--notices 10000] [--concurrency 8] [--workers 1,2] [--report-seconds 30]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -154,8 +154,14 @@ async function main() {
   });
   try {
     const reportSeconds = arg('report-seconds', 30);
-    await run(1, concurrency, notices, sim, reportSeconds);
-    await run(2, concurrency, notices, sim, reportSeconds);
+    const i = process.argv.indexOf('--workers');
+    const workerCounts =
+      i > 0
+        ? String(process.argv[i + 1])
+            .split(',')
+            .map(Number)
+        : [1, 2];
+    for (const workers of workerCounts) await run(workers, concurrency, notices, sim, reportSeconds);
   } finally {
     await sim.close();
   }

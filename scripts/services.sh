@@ -173,7 +173,7 @@ start_ferretdb() {
   log "ferretdb: starting on 127.0.0.1:$FERRETDB_PORT (data $FERRETDB_DIR, log $FERRETDB_LOG)"
   setsid nohup "$FERRETDB_BIN" \
     --handler=sqlite \
-    --sqlite-url="file:$FERRETDB_DIR/" \
+    --sqlite-url="file:$FERRETDB_DIR/?_pragma=busy_timeout(10000)" \
     --listen-addr="127.0.0.1:$FERRETDB_PORT" \
     --debug-addr=127.0.0.1:0 \
     --telemetry=disable \

@@ -35,3 +35,19 @@ export async function pingDatabase(conn: Connection): Promise<boolean> {
     return false;
   }
 }
+
+// SQLite's "database is locked" (FerretDB v1 under concurrent writers) and a replica set's primary
+// change are worth another try; anything else is a real error.
+const TRANSIENT = /database is locked|SQLITE_BUSY|NotWritablePrimary|not primary|ECONNRESET/i;
+
+/** Runs an idempotent write again (with jittered backoff) when the database refused it for a moment. */
+export async function retryTransient<T>(write: () => Promise<T>, tries = 5): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (err) {
+      if (attempt >= tries || !TRANSIENT.test(String((err as Error)?.message))) throw err;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 50 * 2 ** attempt));
+    }
+  }
+}

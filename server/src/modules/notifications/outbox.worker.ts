@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Channel } from '@gantry/shared';
+import { retryTransient } from '../../core/db';
 import { isDuplicateKeyError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { ChannelDelivery, DeliveryResult } from './channels/channel';
@@ -205,9 +206,12 @@ export class OutboxWorker {
       }
     }
     // A worker whose lease ran out and whose notice has since moved on by a later attempt changes nothing.
-    await this.o.notices.updateOne(
-      { _id: notice._id, attempts: { $lt: attempt } },
-      { $set: fields, ...(deferred ? { $inc: { deferrals: 1 } } : {}) },
+    // Retried when the database is busy: a lost completion would mean sending the notice again.
+    await retryTransient(() =>
+      this.o.notices.updateOne(
+        { _id: notice._id, attempts: { $lt: attempt } },
+        { $set: fields, ...(deferred ? { $inc: { deferrals: 1 } } : {}) },
+      ),
     );
     if (fields.status === 'pending')
       await this.o.queue.reschedule(String(notice._id), fields.nextAttemptAt as Date);

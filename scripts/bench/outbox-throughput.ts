@@ -6,16 +6,15 @@
  *
  *   npx tsx scripts/bench/outbox-throughput.ts [--notices 10000] [--concurrency 8] [--workers 1,2] [--report-seconds 30]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { Types } from 'mongoose';
 import { buildContainer, type Container } from '../../server/src/container';
 import { deepMerge, loadConfig } from '../../server/src/core/config';
 import { createLogger } from '../../server/src/core/logger';
 import { startWechatSim, type WechatSim } from '../wechat-sim';
+import { spawnOutboxWorker } from '../worker-process';
 
-const ROOT = path.resolve(__dirname, '../..');
 const TEMPLATE = 'TPL_MILESTONE_AWAITING';
 const CUSTOMERS = 100;
 
@@ -82,20 +81,12 @@ async function enqueue(c: Container, customerIds: string[], events: number, roun
 }
 
 function startWorker(overrides: object, concurrency: number): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'server/src/worker.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      GANTRY_CONFIG_JSON: JSON.stringify(
-        deepMerge(overrides as Record<string, unknown>, {
-          notifications: { worker: { enabled: true, pollMs: 50, concurrency } },
-        }),
-      ),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  return spawnOutboxWorker(
+    {},
+    deepMerge(overrides as Record<string, unknown>, {
+      notifications: { worker: { enabled: true, pollMs: 50, concurrency } },
+    }),
+  );
 }
 
 async function run(

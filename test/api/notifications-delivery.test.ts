@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { spawnOutboxWorker } from '../../scripts/worker-process';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { awaitingMilestone, customerWithGrants, publish, subscribeMessagesTo } from '../support/notify';
 
 const TPL = 'TPL_MILESTONE_AWAITING';
-const ROOT = path.resolve(__dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let sys: TestSystem;
 
@@ -33,21 +32,15 @@ async function until<T>(
 }
 
 function startWorkerProcess(): ChildProcess {
-  // node --import tsx: one process, so SIGKILL really kills the worker (the tsx CLI would leave its child running)
-  return spawn(process.execPath, ['--import', 'tsx', 'server/src/worker.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
+  return spawnOutboxWorker(
+    {
       MONGODB_URI: sys.config.mongodb.uri,
       REDIS_KEY_PREFIX: sys.config.redis.keyPrefix,
       WECHAT_API_BASE_URL: sys.sim.url,
       WECOM_BASE_URL: sys.sim.url,
-      GANTRY_CONFIG_JSON: JSON.stringify({ notifications: { worker: { enabled: true, pollMs: 100 } } }),
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+    { notifications: { worker: { enabled: true, pollMs: 100 } } },
+  );
 }
 
 describe('a worker killed mid-delivery', () => {

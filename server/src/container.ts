@@ -36,6 +36,9 @@ import { RedisLock } from './core/redis-lock';
 import { registerCustomerPolicy } from './modules/crm/customer.policy';
 import { CustomerService } from './modules/crm/customer.service';
 import { projectModel } from './modules/projects/project.model';
+import { opportunityModels } from './modules/crm/opportunity.model';
+import { opportunityRoutes } from './modules/crm/opportunity.routes';
+import { OpportunityService } from './modules/crm/opportunity.service';
 
 /** Integrations a test may replace with its own (they still speak to the WeChat simulator). */
 export interface Integrations {
@@ -79,6 +82,7 @@ export async function buildContainer(
     customers: customerModel(conn),
     customerKeys: customerKeyModel(conn),
     projects: projectModel(conn),
+    ...opportunityModels(conn),
   };
   const audit = new AuditLog(conn);
   const jobRuns = jobRunModel(conn);
@@ -107,6 +111,12 @@ export async function buildContainer(
     directory: new AccountDirectory(models.staffUsers, models.portalAccounts),
     lock: new RedisLock(redis),
   });
+  const opportunities = new OpportunityService({
+    ...models,
+    customerService: customers,
+    audit,
+    lock: new RedisLock(redis),
+  });
   const auth = new AuthService({
     ...models,
     sessions,
@@ -126,7 +136,7 @@ export async function buildContainer(
     publicUrl: config.http.publicUrl,
   });
   const staffAdmin = new StaffAdminService({ ...models, sessions, audit });
-  const services = { auth, invites, staffAdmin, customers, ...notifications.services };
+  const services = { auth, invites, staffAdmin, customers, opportunities, ...notifications.services };
 
   const scheduler = new Scheduler({ redis, runs: jobRuns, audit, logger, config: config.scheduler });
   registerJobs(scheduler, services, notifications.models.notices);
@@ -137,6 +147,7 @@ export async function buildContainer(
     ...inviteRoutes(invites),
     ...staffAdminRoutes(staffAdmin),
     ...customerRoutes(customers),
+    ...opportunityRoutes(opportunities),
     ...jobsRoutes(scheduler),
     ...notifications.routes,
   ];

@@ -7,3 +7,4 @@ export * from './crm';
 export * from './projects';
 export * from './notifications';
 export * from './jobs';
+export * from './opportunities';

@@ -1,0 +1,469 @@
+import { Types } from 'mongoose';
+import {
+  CUSTOMER_SOURCES,
+  CUSTOMER_SOURCE_LABELS,
+  OPPORTUNITY_PATH,
+  OPPORTUNITY_STAGES,
+  OPPORTUNITY_STAGE_LABELS,
+  canMoveOpportunity,
+  isOpenOpportunityStage,
+  type CreateOpportunityInput,
+  type CreateQuoteInput,
+  type CustomerSource,
+  type Funnel,
+  type FunnelQuery,
+  type MoveOpportunityStageInput,
+  type Opportunity,
+  type OpportunityDetail,
+  type OpportunityListQuery,
+  type OpportunityStage,
+  type Page,
+  type Quote,
+  type UpdateOpportunityInput,
+} from '@gantry/shared';
+import type { AuditLog } from '../../core/audit';
+import type { Actor } from '../../core/auth/actor';
+import { ConflictError, ForbiddenError, NotFoundError, isDuplicateKeyError } from '../../core/errors';
+import { paginateById } from '../../core/pagination';
+import { NOTHING, type MongoFilter } from '../../core/policy';
+import type { RedisLock } from '../../core/redis-lock';
+import type { ProjectModel } from '../projects/project.model';
+import { pastProjectsOf } from '../projects/project.service';
+import type { CustomerDoc, CustomerModel } from './customer.model';
+import type { CustomerService } from './customer.service';
+import type {
+  OpportunityDoc,
+  OpportunityModel,
+  QuoteDoc,
+  QuoteModel,
+  StageHistoryDoc,
+  StageHistoryModel,
+} from './opportunity.model';
+
+export const OPPORTUNITY = 'opportunity';
+
+export interface OpportunityServiceDeps {
+  opportunities: OpportunityModel;
+  opportunityStageHistory: StageHistoryModel;
+  opportunityQuotes: QuoteModel;
+  customers: CustomerModel;
+  projects: ProjectModel;
+  customerService: CustomerService;
+  audit: AuditLog;
+  lock: RedisLock;
+}
+
+/** The funnel reads at most this many opportunities of a period. */
+const FUNNEL_LIMIT = 5000;
+const DAY_MS = 86_400_000;
+const lockKey = (id: string) => `lock:crm:opportunity:${id}`;
+const label = (s: OpportunityStage) => OPPORTUNITY_STAGE_LABELS[s];
+
+/**
+ * Opportunities: create for a customer, list and read (scoped like customers: a salesperson sees
+ * the opportunities they own or whose customer they own; admins, finance and service all), edit,
+ * move through the funnel (under a Redis lock, because FerretDB v1's guarded updates are not
+ * atomic), versioned quotes (unique (opportunityId, version), retried on E11000), and the funnel.
+ */
+export class OpportunityService {
+  constructor(private readonly deps: OpportunityServiceDeps) {}
+
+  async create(actor: Actor, input: CreateOpportunityInput, requestId?: string): Promise<Opportunity> {
+    const customer = await this.deps.customerService.getForActor(actor, input.customerId, 'change');
+    const ownerId = actor.role === 'sales' ? new Types.ObjectId(actor.id) : (customer.ownerId ?? null);
+    const now = new Date();
+    const doc = await this.deps.opportunities.create({
+      ...input,
+      customerId: customer._id,
+      ownerId,
+      stage: 'intention',
+      stageEnteredAt: now,
+    });
+    await this.deps.opportunityStageHistory.create({
+      opportunityId: doc._id,
+      from: null,
+      to: 'intention',
+      at: now,
+      by: new Types.ObjectId(actor.id),
+    });
+    await this.audit(actor, 'opportunity.created', doc._id, undefined, { name: doc.name }, requestId);
+    return (await this.present([doc.toObject()]))[0]!;
+  }
+
+  async list(actor: Actor, query: OpportunityListQuery): Promise<Page<Opportunity>> {
+    const filter: MongoFilter = {};
+    if (query.stage) filter.stage = query.stage;
+    if (query.customerId) filter.customerId = new Types.ObjectId(query.customerId);
+    if (query.ownerId) filter.ownerId = new Types.ObjectId(query.ownerId);
+    const scoped = { $and: [await this.scope(actor), filter] };
+    const page = await paginateById(this.deps.opportunities, scoped, query, (d) => d as OpportunityDoc);
+    return { items: await this.present(page.items), nextCursor: page.nextCursor };
+  }
+
+  async get(actor: Actor, id: string): Promise<OpportunityDetail> {
+    const doc = await this.getForActor(actor, id);
+    const [opportunity] = await this.present([doc]);
+    const [history, quotes, projects, others] = await Promise.all([
+      this.deps.opportunityStageHistory
+        .find({ opportunityId: doc._id })
+        .sort({ at: 1 })
+        .lean<StageHistoryDoc[]>(),
+      this.deps.opportunityQuotes.find({ opportunityId: doc._id }).sort({ version: 1 }).lean<QuoteDoc[]>(),
+      pastProjectsOf(this.deps.projects, doc.customerId),
+      this.deps.opportunities
+        .find(
+          { customerId: doc.customerId, _id: { $ne: doc._id }, stage: { $in: ['signed', 'lost'] } },
+          { stage: 1 },
+        )
+        .lean<Array<Pick<OpportunityDoc, 'stage'>>>(),
+    ]);
+    return {
+      ...opportunity!,
+      stageHistory: history.map((h) => ({
+        from: h.from ?? null,
+        to: h.to,
+        at: h.at.toISOString(),
+        by: h.by ? String(h.by) : null,
+        reason: h.reason ?? null,
+      })),
+      quotes: quotes.map(toQuote),
+      pastCooperation: {
+        projects,
+        opportunities: {
+          won: others.filter((o) => o.stage === 'signed').length,
+          lost: others.filter((o) => o.stage === 'lost').length,
+        },
+      },
+    };
+  }
+
+  async update(
+    actor: Actor,
+    id: string,
+    input: UpdateOpportunityInput,
+    requestId?: string,
+  ): Promise<Opportunity> {
+    await this.getForActor(actor, id, 'change');
+    return this.deps.lock.withLock(lockKey(id), 10_000, async () => {
+      const current = await this.getForActor(actor, id, 'change');
+      await this.deps.opportunities.updateOne({ _id: current._id }, { $set: input }, { runValidators: true });
+      const changed = Object.keys(input) as Array<keyof UpdateOpportunityInput>;
+      const was = Object.fromEntries(changed.map((k) => [k, current[k]]));
+      await this.audit(actor, 'opportunity.updated', current._id, was, input, requestId);
+      return this.reload(current._id);
+    });
+  }
+
+  /** 409 CONFLICT for a move the stage machine does not allow; nothing is written then. */
+  async moveStage(
+    actor: Actor,
+    id: string,
+    input: MoveOpportunityStageInput,
+    requestId?: string,
+  ): Promise<Opportunity> {
+    await this.getForActor(actor, id, 'change');
+    return this.deps.lock.withLock(lockKey(id), 10_000, async () => {
+      const current = await this.getForActor(actor, id, 'change');
+      const from = current.stage;
+      const to = input.stage;
+      if (!canMoveOpportunity(from, to))
+        throw new ConflictError('CONFLICT', `商机不能从「${label(from)}」变更为「${label(to)}」`, {
+          from,
+          to,
+        });
+      const at = new Date();
+      const lostReason = to === 'lost' ? (input.reason ?? null) : null;
+      await this.deps.opportunities.updateOne(
+        { _id: current._id },
+        { $set: { stage: to, stageEnteredAt: at, lostReason } },
+      );
+      await this.deps.opportunityStageHistory.create({
+        opportunityId: current._id,
+        from,
+        to,
+        at,
+        by: new Types.ObjectId(actor.id),
+        reason: input.reason ?? null,
+      });
+      await this.audit(
+        actor,
+        'opportunity.stage_changed',
+        current._id,
+        { stage: from },
+        { stage: to, ...(input.reason ? { reason: input.reason } : {}) },
+        requestId,
+      );
+      return this.reload(current._id);
+    });
+  }
+
+  /** The next quote version; the latest quote's amount becomes the expected amount. */
+  async addQuote(actor: Actor, id: string, input: CreateQuoteInput, requestId?: string): Promise<Quote> {
+    const opp = await this.getForActor(actor, id, 'change');
+    if (!isOpenOpportunityStage(opp.stage))
+      throw new ConflictError('CONFLICT', `商机已${label(opp.stage)}，不能再报价`);
+    let quote: QuoteDoc | undefined;
+    for (let attempt = 1; !quote; attempt += 1) {
+      const last = await this.deps.opportunityQuotes
+        .findOne({ opportunityId: opp._id }, { version: 1 })
+        .sort({ version: -1 })
+        .lean<Pick<QuoteDoc, 'version'>>();
+      try {
+        const created = await this.deps.opportunityQuotes.create({
+          opportunityId: opp._id,
+          version: (last?.version ?? 0) + 1,
+          amount: input.amount,
+          note: input.note,
+          by: new Types.ObjectId(actor.id),
+        });
+        quote = created.toObject();
+      } catch (err) {
+        if (!isDuplicateKeyError(err) || attempt >= 10) throw err;
+        await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
+      }
+    }
+    await this.deps.lock.withLock(lockKey(id), 10_000, async () => {
+      const latest = await this.deps.opportunityQuotes
+        .findOne({ opportunityId: opp._id })
+        .sort({ version: -1 })
+        .lean<QuoteDoc>();
+      if (latest)
+        await this.deps.opportunities.updateOne(
+          { _id: opp._id },
+          { $set: { expectedAmount: latest.amount, latestQuoteVersion: latest.version } },
+        );
+    });
+    await this.audit(
+      actor,
+      'opportunity.quoted',
+      opp._id,
+      { expectedAmount: opp.expectedAmount },
+      { version: quote.version, amount: quote.amount },
+      requestId,
+    );
+    return toQuote(quote);
+  }
+
+  async funnel(actor: Actor, query: FunnelQuery): Promise<Funnel> {
+    const filter: MongoFilter = {};
+    if (query.from || query.to) {
+      const createdAt: Record<string, Date> = {};
+      if (query.from) createdAt.$gte = new Date(query.from);
+      if (query.to) createdAt.$lt = new Date(query.to);
+      filter.createdAt = createdAt;
+    }
+    if (query.ownerId) filter.ownerId = new Types.ObjectId(query.ownerId);
+    const docs = await this.deps.opportunities
+      .find({ $and: [await this.scope(actor), filter] }, { customerId: 1, stage: 1, expectedAmount: 1 })
+      .limit(FUNNEL_LIMIT + 1)
+      .lean<Array<Pick<OpportunityDoc, '_id' | 'customerId' | 'stage' | 'expectedAmount'>>>();
+    const truncated = docs.length > FUNNEL_LIMIT;
+    const opps = docs.slice(0, FUNNEL_LIMIT);
+    const ids = opps.map((o) => o._id);
+    const history = ids.length
+      ? await this.deps.opportunityStageHistory
+          .find({ opportunityId: { $in: ids } }, { opportunityId: 1, from: 1, to: 1, at: 1 })
+          .lean<StageHistoryDoc[]>()
+      : [];
+    const customerIds = [
+      ...new Set(opps.filter((o) => o.stage === 'signed').map((o) => String(o.customerId))),
+    ];
+    const customers = customerIds.length
+      ? await this.deps.customers
+          .find({ _id: { $in: customerIds.map((c) => new Types.ObjectId(c)) } }, { source: 1 })
+          .lean<Array<Pick<CustomerDoc, '_id' | 'source'>>>()
+      : [];
+    return computeFunnel(
+      opps,
+      history,
+      new Map(customers.map((c) => [String(c._id), c.source ?? 'other'])),
+      truncated,
+    );
+  }
+
+  /** The opportunity if the actor may read (or change) it; 404 exactly like a missing one otherwise. */
+  private async getForActor(
+    actor: Actor,
+    id: string,
+    action: 'read' | 'change' = 'read',
+  ): Promise<OpportunityDoc> {
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
+    const doc = await this.deps.opportunities.findById(id).lean<OpportunityDoc>();
+    if (!doc) throw new NotFoundError();
+    const customer = await this.deps.customers
+      .findById(doc.customerId, { ownerId: 1 })
+      .lean<Pick<CustomerDoc, 'ownerId'>>();
+    const customerOwner = customer?.ownerId ? String(customer.ownerId) : null;
+    if (!canRead(actor, doc, customerOwner)) throw new NotFoundError();
+    if (action === 'change' && !(actor.role === 'admin' || actor.role === 'sales'))
+      throw new ForbiddenError();
+    return doc;
+  }
+
+  /** A list filter of the opportunities the actor may read. */
+  private async scope(actor: Actor): Promise<MongoFilter> {
+    switch (actor.role) {
+      case 'admin':
+      case 'finance':
+      case 'service':
+        return {};
+      case 'sales': {
+        const own = await this.deps.customers
+          .find({ ownerId: new Types.ObjectId(actor.id) }, { _id: 1 })
+          .lean<Array<{ _id: Types.ObjectId }>>();
+        return {
+          $or: [{ ownerId: new Types.ObjectId(actor.id) }, { customerId: { $in: own.map((c) => c._id) } }],
+        };
+      }
+      default:
+        return NOTHING;
+    }
+  }
+
+  private async reload(id: Types.ObjectId): Promise<Opportunity> {
+    const doc = await this.deps.opportunities.findById(id).lean<OpportunityDoc>();
+    if (!doc) throw new NotFoundError();
+    return (await this.present([doc]))[0]!;
+  }
+
+  private async present(docs: OpportunityDoc[]): Promise<Opportunity[]> {
+    const ids = [...new Set(docs.map((d) => String(d.customerId)))];
+    const customers = ids.length
+      ? await this.deps.customers
+          .find({ _id: { $in: ids.map((i) => new Types.ObjectId(i)) } }, { name: 1 })
+          .lean<Array<Pick<CustomerDoc, '_id' | 'name'>>>()
+      : [];
+    const names = new Map(customers.map((c) => [String(c._id), c.name]));
+    return docs.map((d) => ({
+      id: String(d._id),
+      customerId: String(d.customerId),
+      customerName: names.get(String(d.customerId)) ?? null,
+      ownerId: d.ownerId ? String(d.ownerId) : null,
+      name: d.name,
+      stage: d.stage,
+      lostReason: d.lostReason ?? null,
+      expectedAmount: d.expectedAmount ?? 0,
+      expectedCloseDate: d.expectedCloseDate ?? null,
+      latestQuoteVersion: d.latestQuoteVersion ?? 0,
+      notes: d.notes ?? '',
+      stageEnteredAt: (d.stageEnteredAt ?? d.createdAt).toISOString(),
+      createdAt: d.createdAt.toISOString(),
+      updatedAt: d.updatedAt.toISOString(),
+    }));
+  }
+
+  private async audit(
+    actor: Actor,
+    action: string,
+    id: Types.ObjectId,
+    before: unknown,
+    after: unknown,
+    requestId?: string,
+  ): Promise<void> {
+    await this.deps.audit.record({
+      actor,
+      action,
+      resource: OPPORTUNITY,
+      resourceId: id,
+      before,
+      after,
+      requestId,
+    });
+  }
+}
+
+function canRead(actor: Actor, doc: OpportunityDoc, customerOwner: string | null): boolean {
+  switch (actor.role) {
+    case 'admin':
+    case 'finance':
+    case 'service':
+      return true;
+    case 'sales':
+      return (doc.ownerId !== null && String(doc.ownerId) === actor.id) || customerOwner === actor.id;
+    default:
+      return false;
+  }
+}
+
+function toQuote(q: QuoteDoc): Quote {
+  return {
+    id: String(q._id),
+    opportunityId: String(q.opportunityId),
+    version: q.version,
+    amount: q.amount,
+    note: q.note ?? '',
+    by: q.by ? String(q.by) : null,
+    createdAt: q.createdAt.toISOString(),
+  };
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The funnel over a bounded set of opportunities and their stage histories (pure; exported for tests). */
+export function computeFunnel(
+  opps: Array<Pick<OpportunityDoc, '_id' | 'customerId' | 'stage' | 'expectedAmount'>>,
+  history: Array<Pick<StageHistoryDoc, 'opportunityId' | 'from' | 'to' | 'at'>>,
+  sourceOf: Map<string, CustomerSource>,
+  truncated: boolean,
+): Funnel {
+  const byOpp = new Map<string, Array<Pick<StageHistoryDoc, 'from' | 'to' | 'at'>>>();
+  for (const h of history) {
+    const key = String(h.opportunityId);
+    byOpp.set(key, [...(byOpp.get(key) ?? []), h]);
+  }
+  const daysIn = new Map<OpportunityStage, number[]>(OPPORTUNITY_STAGES.map((s) => [s, []]));
+  const reached = new Map<OpportunityStage, number>(OPPORTUNITY_PATH.map((s) => [s, 0]));
+  for (const o of opps) {
+    const entries = (byOpp.get(String(o._id)) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
+    for (let i = 0; i + 1 < entries.length; i += 1) {
+      const days = (entries[i + 1]!.at.getTime() - entries[i]!.at.getTime()) / DAY_MS;
+      daysIn.get(entries[i]!.to)!.push(days);
+    }
+    // The furthest stage on the forward path it ever entered (every opportunity starts at intention).
+    const visited = new Set<OpportunityStage>(['intention', o.stage, ...entries.map((e) => e.to)]);
+    let furthest = 0;
+    OPPORTUNITY_PATH.forEach((s, i) => {
+      if (visited.has(s)) furthest = i;
+    });
+    for (let i = 0; i <= furthest; i += 1) {
+      const s = OPPORTUNITY_PATH[i]!;
+      reached.set(s, reached.get(s)! + 1);
+    }
+  }
+  const stages = OPPORTUNITY_STAGES.map((stage) => {
+    const inStage = opps.filter((o) => o.stage === stage);
+    const m = median(daysIn.get(stage)!);
+    return {
+      stage,
+      label: OPPORTUNITY_STAGE_LABELS[stage],
+      count: inStage.length,
+      amount: inStage.reduce((sum, o) => sum + (o.expectedAmount ?? 0), 0),
+      medianDays: m === null ? null : round(m, 2),
+    };
+  });
+  const conversions = OPPORTUNITY_PATH.slice(0, -1).map((from, i) => {
+    const to = OPPORTUNITY_PATH[i + 1]!;
+    const reachedFrom = reached.get(from)!;
+    const reachedTo = reached.get(to)!;
+    return { from, to, reachedFrom, reachedTo, rate: reachedFrom ? round(reachedTo / reachedFrom, 4) : null };
+  });
+  const signedBySource = CUSTOMER_SOURCES.map((source) => {
+    const signed = opps.filter(
+      (o) => o.stage === 'signed' && (sourceOf.get(String(o.customerId)) ?? 'other') === source,
+    );
+    return {
+      source,
+      label: CUSTOMER_SOURCE_LABELS[source],
+      count: signed.length,
+      amount: signed.reduce((sum, o) => sum + (o.expectedAmount ?? 0), 0),
+    };
+  });
+  return { stages, conversions, signedBySource, total: opps.length, truncated };
+}

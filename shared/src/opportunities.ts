@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { objectIdSchema } from './auth';
+import { CUSTOMER_SOURCES } from './crm';
+import { PROJECT_STATUSES } from './projects';
+
+/** The sales funnel: intention → negotiation → quotation → signed, or lost from any open stage. */
+export const OPPORTUNITY_STAGES = ['intention', 'negotiation', 'quotation', 'signed', 'lost'] as const;
+export type OpportunityStage = (typeof OPPORTUNITY_STAGES)[number];
+
+/** The forward path, in order (lost is outside it). */
+export const OPPORTUNITY_PATH = ['intention', 'negotiation', 'quotation', 'signed'] as const;
+export const OPEN_OPPORTUNITY_STAGES = ['intention', 'negotiation', 'quotation'] as const;
+
+export const OPPORTUNITY_STAGE_LABELS: Record<OpportunityStage, string> = {
+  intention: '意向',
+  negotiation: '洽谈',
+  quotation: '报价',
+  signed: '已签约',
+  lost: '已流失',
+};
+
+/**
+ * Allowed moves: one stage forward, back to any earlier open stage, or lost (with a reason) from
+ * any open stage. Signed and lost are final.
+ */
+export const OPPORTUNITY_TRANSITIONS: Readonly<Record<OpportunityStage, readonly OpportunityStage[]>> = {
+  intention: ['negotiation', 'lost'],
+  negotiation: ['intention', 'quotation', 'lost'],
+  quotation: ['intention', 'negotiation', 'signed', 'lost'],
+  signed: [],
+  lost: [],
+};
+
+export function canMoveOpportunity(from: OpportunityStage, to: OpportunityStage): boolean {
+  return OPPORTUNITY_TRANSITIONS[from].includes(to);
+}
+
+export function isOpenOpportunityStage(stage: OpportunityStage): boolean {
+  return (OPEN_OPPORTUNITY_STAGES as readonly string[]).includes(stage);
+}
+
+/** Integer fen. */
+const amountSchema = z.number().int('金额须为整数（分）').min(0, '金额不能为负').max(1_000_000_000_000);
+/** A calendar date, YYYY-MM-DD (Asia/Shanghai). */
+const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
+
+const fields = {
+  name: z.string().trim().min(1, '请填写商机名称').max(100, '商机名称最多 100 个字符'),
+  expectedAmount: amountSchema,
+  expectedCloseDate: dateSchema.nullable(),
+  notes: z.string().max(2000, '备注最多 2000 个字符'),
+};
+
+export const createOpportunitySchema = z.strictObject({
+  customerId: objectIdSchema,
+  name: fields.name,
+  expectedAmount: fields.expectedAmount.default(0),
+  expectedCloseDate: fields.expectedCloseDate.default(null),
+  notes: fields.notes.default(''),
+});
+export type CreateOpportunityInput = z.infer<typeof createOpportunitySchema>;
+
+export const updateOpportunitySchema = z
+  .strictObject({
+    name: fields.name.optional(),
+    expectedAmount: fields.expectedAmount.optional(),
+    expectedCloseDate: fields.expectedCloseDate.optional(),
+    notes: fields.notes.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: '至少提供一个要修改的字段' });
+export type UpdateOpportunityInput = z.infer<typeof updateOpportunitySchema>;
+
+export const moveOpportunityStageSchema = z
+  .strictObject({
+    stage: z.enum(OPPORTUNITY_STAGES),
+    reason: z.string().trim().min(1).max(500, '原因最多 500 个字符').optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.stage === 'lost' && !v.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: '标记为流失须填写原因' });
+  });
+export type MoveOpportunityStageInput = z.infer<typeof moveOpportunityStageSchema>;
+
+export const createQuoteSchema = z.strictObject({
+  amount: amountSchema,
+  note: z.string().max(1000, '说明最多 1000 个字符').default(''),
+});
+export type CreateQuoteInput = z.infer<typeof createQuoteSchema>;
+
+export const opportunityListQuerySchema = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  stage: z.enum(OPPORTUNITY_STAGES).optional(),
+  customerId: objectIdSchema.optional(),
+  ownerId: objectIdSchema.optional(),
+});
+export type OpportunityListQuery = z.infer<typeof opportunityListQuerySchema>;
+
+export const opportunitySchema = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  customerName: z.string().nullable(),
+  ownerId: z.string().nullable(),
+  name: z.string(),
+  stage: z.enum(OPPORTUNITY_STAGES),
+  lostReason: z.string().nullable(),
+  /** Integer fen; follows the latest quote. */
+  expectedAmount: z.number().int(),
+  expectedCloseDate: z.string().nullable(),
+  latestQuoteVersion: z.number().int(),
+  notes: z.string(),
+  stageEnteredAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Opportunity = z.infer<typeof opportunitySchema>;
+
+export const opportunityPageSchema = z.object({
+  items: z.array(opportunitySchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const stageHistoryEntrySchema = z.object({
+  from: z.enum(OPPORTUNITY_STAGES).nullable(),
+  to: z.enum(OPPORTUNITY_STAGES),
+  at: z.string(),
+  by: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type StageHistoryEntry = z.infer<typeof stageHistoryEntrySchema>;
+
+export const quoteSchema = z.object({
+  id: z.string(),
+  opportunityId: z.string(),
+  version: z.number().int(),
+  amount: z.number().int(),
+  note: z.string(),
+  by: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Quote = z.infer<typeof quoteSchema>;
+
+export const pastProjectSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  status: z.enum(PROJECT_STATUSES),
+  plannedStart: z.string(),
+  plannedEnd: z.string(),
+  actualEnd: z.string().nullable(),
+});
+export type PastProject = z.infer<typeof pastProjectSchema>;
+
+export const opportunityDetailSchema = opportunitySchema.extend({
+  stageHistory: z.array(stageHistoryEntrySchema),
+  quotes: z.array(quoteSchema),
+  /** The customer's earlier cooperation: its projects and its other opportunities' outcomes. */
+  pastCooperation: z.object({
+    projects: z.array(pastProjectSchema),
+    opportunities: z.object({ won: z.number().int(), lost: z.number().int() }),
+  }),
+});
+export type OpportunityDetail = z.infer<typeof opportunityDetailSchema>;
+
+export const funnelQuerySchema = z
+  .strictObject({
+    /** Opportunities created on or after (ISO date or time). */
+    from: z.iso.date().or(z.iso.datetime()).optional(),
+    /** …and before (exclusive). */
+    to: z.iso.date().or(z.iso.datetime()).optional(),
+    ownerId: objectIdSchema.optional(),
+  })
+  .refine((v) => !v.from || !v.to || new Date(v.from) < new Date(v.to), {
+    path: ['to'],
+    message: '结束时间须晚于开始时间',
+  });
+export type FunnelQuery = z.infer<typeof funnelQuerySchema>;
+
+export const funnelSchema = z.object({
+  /** Opportunities currently in each stage, with their expected amounts (fen). */
+  stages: z.array(
+    z.object({
+      stage: z.enum(OPPORTUNITY_STAGES),
+      label: z.string(),
+      count: z.number().int(),
+      amount: z.number().int(),
+      /** Median days spent in the stage by opportunities that left it; null when none did. */
+      medianDays: z.number().nullable(),
+    }),
+  ),
+  /** Of the opportunities that reached `from`, the share that reached `to` (0–1; null when none reached `from`). */
+  conversions: z.array(
+    z.object({
+      from: z.enum(OPPORTUNITY_STAGES),
+      to: z.enum(OPPORTUNITY_STAGES),
+      reachedFrom: z.number().int(),
+      reachedTo: z.number().int(),
+      rate: z.number().nullable(),
+    }),
+  ),
+  signedBySource: z.array(
+    z.object({
+      source: z.enum(CUSTOMER_SOURCES),
+      label: z.string(),
+      count: z.number().int(),
+      amount: z.number().int(),
+    }),
+  ),
+  total: z.number().int(),
+  /** True when more opportunities matched than the funnel reads (narrow the period). */
+  truncated: z.boolean(),
+});
+export type Funnel = z.infer<typeof funnelSchema>;

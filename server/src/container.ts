@@ -39,6 +39,8 @@ import { projectModel } from './modules/projects/project.model';
 import { opportunityModels } from './modules/crm/opportunity.model';
 import { opportunityRoutes } from './modules/crm/opportunity.routes';
 import { OpportunityService } from './modules/crm/opportunity.service';
+import { createScoringModule } from './modules/crm/scoring/scoring.module';
+import { scoringModelModel } from './modules/crm/scoring/scoring-model.model';
 
 /** Integrations a test may replace with its own (they still speak to the WeChat simulator). */
 export interface Integrations {
@@ -83,6 +85,7 @@ export async function buildContainer(
     customerKeys: customerKeyModel(conn),
     projects: projectModel(conn),
     ...opportunityModels(conn),
+    scoringModels: scoringModelModel(conn),
   };
   const audit = new AuditLog(conn);
   const jobRuns = jobRunModel(conn);
@@ -116,6 +119,15 @@ export async function buildContainer(
     customerService: customers,
     audit,
     lock: new RedisLock(redis),
+    events,
+  });
+  const crmScoring = createScoringModule({
+    ...models,
+    customerService: customers,
+    audit,
+    events,
+    lock: new RedisLock(redis),
+    logger,
   });
   const auth = new AuthService({
     ...models,
@@ -136,7 +148,15 @@ export async function buildContainer(
     publicUrl: config.http.publicUrl,
   });
   const staffAdmin = new StaffAdminService({ ...models, sessions, audit });
-  const services = { auth, invites, staffAdmin, customers, opportunities, ...notifications.services };
+  const services = {
+    auth,
+    invites,
+    staffAdmin,
+    customers,
+    opportunities,
+    scoring: crmScoring.scoring,
+    ...notifications.services,
+  };
 
   const scheduler = new Scheduler({ redis, runs: jobRuns, audit, logger, config: config.scheduler });
   registerJobs(scheduler, services, notifications.models.notices);
@@ -148,6 +168,7 @@ export async function buildContainer(
     ...staffAdminRoutes(staffAdmin),
     ...customerRoutes(customers),
     ...opportunityRoutes(opportunities),
+    ...crmScoring.routes,
     ...jobsRoutes(scheduler),
     ...notifications.routes,
   ];

@@ -1,5 +1,6 @@
 import type { Scheduler } from './core/scheduler/scheduler';
 import type { InviteService } from './modules/auth/invite.service';
+import type { ScoringService } from './modules/crm/scoring/scoring.service';
 import type { DigestService } from './modules/notifications/digest.service';
 import type { OutboxQueue } from './modules/notifications/outbox.queue';
 import type { NoticeModel } from './modules/notifications/notice.model';
@@ -9,6 +10,7 @@ export interface JobServices {
   invites: InviteService;
   digest: DigestService;
   outboxQueue: OutboxQueue;
+  scoring: ScoringService;
 }
 
 /**
@@ -37,5 +39,12 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
     cron: '0 */5 * * * *',
     timeoutMs: 2 * 60_000,
     run: async () => ({ requeued: await services.outboxQueue.resync(notices) }),
+  });
+  scheduler.register({
+    name: 'crm.rescore',
+    description: '按评分模型重新计算全部客户的评分和等级',
+    cron: '0 0 3 * * *',
+    timeoutMs: 30 * 60_000,
+    run: () => services.scoring.recompute(),
   });
 }

@@ -8,3 +8,4 @@ export * from './projects';
 export * from './notifications';
 export * from './jobs';
 export * from './opportunities';
+export * from './scoring';

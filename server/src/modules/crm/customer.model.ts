@@ -31,6 +31,9 @@ export interface CustomerDoc {
   referredBy: Types.ObjectId | null;
   ownerId: Types.ObjectId | null;
   tier: CustomerTier;
+  /** 0–100 from the scoring model (scoring/scoring.service.ts); null until first scored. */
+  score: number | null;
+  scoreUpdatedAt: Date | null;
   tags: string[];
   autoTags: string[];
   notes: string;
@@ -64,6 +67,8 @@ const customerSchema = new Schema<CustomerDoc>(
     referredBy: { type: Schema.Types.ObjectId, default: null },
     ownerId: { type: Schema.Types.ObjectId, default: null },
     tier: { type: String, required: true, enum: CUSTOMER_TIERS, default: 'regular' },
+    score: { type: Number, default: null },
+    scoreUpdatedAt: { type: Date, default: null },
     tags: { type: [String], default: [] },
     autoTags: { type: [String], default: [] },
     notes: { type: String, default: '' },

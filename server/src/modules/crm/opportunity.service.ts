@@ -22,6 +22,7 @@ import {
   type UpdateOpportunityInput,
 } from '@gantry/shared';
 import type { AuditLog } from '../../core/audit';
+import type { EventBus } from '../../core/events';
 import type { Actor } from '../../core/auth/actor';
 import { ConflictError, ForbiddenError, NotFoundError, isDuplicateKeyError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
@@ -51,6 +52,8 @@ export interface OpportunityServiceDeps {
   customerService: CustomerService;
   audit: AuditLog;
   lock: RedisLock;
+  /** `opportunity.stage_changed` is published on it (customer scoring rescores the customer). */
+  events?: EventBus;
 }
 
 /** The funnel reads at most this many opportunities of a period. */
@@ -177,7 +180,7 @@ export class OpportunityService {
         { _id: current._id },
         { $set: { stage: to, stageEnteredAt: at, lostReason } },
       );
-      await this.deps.opportunityStageHistory.create({
+      const entry = await this.deps.opportunityStageHistory.create({
         opportunityId: current._id,
         from,
         to,
@@ -192,6 +195,11 @@ export class OpportunityService {
         { stage: from },
         { stage: to, ...(input.reason ? { reason: input.reason } : {}) },
         requestId,
+      );
+      await this.deps.events?.publish(
+        'opportunity.stage_changed',
+        { customerId: String(current.customerId), opportunityId: String(current._id), from, to },
+        { id: `opportunity.stage_changed:${String(entry._id)}`, occurredAt: at },
       );
       return this.reload(current._id);
     });

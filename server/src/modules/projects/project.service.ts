@@ -19,3 +19,18 @@ export async function pastProjectsOf(
     actualEnd: p.actualEnd ? p.actualEnd.toISOString() : null,
   }));
 }
+
+/** Projects per customer planned to start since `since` (read-only; customer scoring counts them). */
+export async function projectCountsSince(
+  projects: ProjectModel,
+  customerIds: Array<Types.ObjectId | string>,
+  since: Date,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (customerIds.length === 0) return out;
+  const docs = await projects
+    .find({ customerId: { $in: customerIds }, plannedStart: { $gte: since } }, { customerId: 1 })
+    .lean<Array<Pick<ProjectDoc, 'customerId'>>>();
+  for (const p of docs) out.set(String(p.customerId), (out.get(String(p.customerId)) ?? 0) + 1);
+  return out;
+}

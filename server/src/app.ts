@@ -10,6 +10,8 @@ import { h5Static } from './core/http/h5-static';
 import { healthRouter } from './core/http/health';
 import { requestContext } from './core/http/request-context';
 import { mountRoutes } from './core/http/route';
+import { rawUpload } from './core/http/upload';
+import { CUSTOMER_IMPORT_MAX_BYTES } from './modules/crm/customer-import';
 import { buildOpenApiDocument, createOpenApiRegistry } from './core/openapi';
 
 useChineseValidationMessages();
@@ -48,6 +50,7 @@ export function createApp(container: Container, state: AppState = { shuttingDown
     if (ctx.path.startsWith('/api/')) await container.limiters.perIp.hit(ctx.ip);
     await next();
   });
+  app.use(rawUpload(['/api/v1/customers/import'], CUSTOMER_IMPORT_MAX_BYTES));
   app.use(jsonBody(config.http.jsonLimit));
   app.use(api.routes());
   app.use(api.allowedMethods());

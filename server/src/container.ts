@@ -31,6 +31,7 @@ import { staffAdminRoutes } from './modules/auth/staff-admin.routes';
 import { staffUserModel } from './modules/auth/staff-user.model';
 import { customerModel } from './modules/crm/customer.model';
 import { customerKeyModel } from './modules/crm/customer-key.model';
+import { customerImportRoutes } from './modules/crm/customer-import.routes';
 import { customerRoutes } from './modules/crm/customer.routes';
 import { RedisLock } from './core/redis-lock';
 import { registerCustomerPolicy } from './modules/crm/customer.policy';
@@ -166,6 +167,7 @@ export async function buildContainer(
     ...authRoutes(auth, invites),
     ...inviteRoutes(invites),
     ...staffAdminRoutes(staffAdmin),
+    ...customerImportRoutes(customers), // before customerRoutes: /customers/export vs /customers/:id
     ...customerRoutes(customers),
     ...opportunityRoutes(opportunities),
     ...crmScoring.routes,

@@ -19,6 +19,7 @@ export function jsonBody(jsonLimit: string) {
     },
   });
   return async (ctx: Context, next: Next) => {
+    if (ctx.state.upload) return next(); // already read by rawUpload
     const hasBody = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method) && ctx.request.length !== 0;
     if (hasBody && ctx.request.length !== undefined && !ctx.is('application/json')) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请求内容类型必须是 application/json');

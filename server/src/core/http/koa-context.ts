@@ -8,6 +8,8 @@ declare module 'koa' {
   interface DefaultState {
     actor?: Actor;
     requestId?: string;
+    /** The raw body of an upload route (core/http/upload.ts). */
+    upload?: { body: Buffer; contentType: string };
   }
 }
 

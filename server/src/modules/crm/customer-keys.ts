@@ -45,6 +45,29 @@ export class CustomerKeys {
     await this.keys.deleteMany({ customerId, key: { $in: keys } });
   }
 
+  /**
+   * Which of `keys` are already taken, each with the message `reserve` would refuse it with (for
+   * an import's dry run). Only the owning salesperson's name is revealed, as for a clash.
+   */
+  async clashes(keys: readonly string[]): Promise<Map<string, string>> {
+    const taken = new Map<string, string>();
+    if (keys.length === 0) return taken;
+    const found = await this.keys.find({ key: { $in: keys } }, { key: 1, customerId: 1 }).lean();
+    const ids = [...new Set(found.map((k) => String(k.customerId)))];
+    const customers = ids.length
+      ? await this.customers.find({ _id: { $in: ids } }, { ownerId: 1 }).lean()
+      : [];
+    const ownerOf = new Map(customers.map((c) => [String(c._id), c.ownerId ?? null]));
+    const messages = new Map<string, string>();
+    for (const k of found) {
+      const id = String(k.customerId);
+      if (!messages.has(id))
+        messages.set(id, await this.ownerMessage(ownerOf.get(id) ?? null, ownerOf.has(id)));
+      taken.set(k.key, messages.get(id)!);
+    }
+    return taken;
+  }
+
   private async ownerMessage(ownerId: Types.ObjectId | null, found: boolean): Promise<string> {
     // Not found: the other customer is being created at this very moment.
     if (!found) return '该客户已存在';

@@ -96,6 +96,11 @@ export class CustomerService {
     return (await this.present([doc.toObject()]))[0]!;
   }
 
+  /** Which duplicate keys are taken, with the refusal message (names only the owner); for imports. */
+  async duplicateClashes(keys: readonly string[]): Promise<Map<string, string>> {
+    return this.keys.clashes(keys);
+  }
+
   async get(actor: Actor, id: string): Promise<CustomerDetail> {
     const doc = await this.getForActor(actor, id);
     const [customer] = await this.present([doc]);

@@ -11,6 +11,11 @@ export default defineAppConfig({
     'pages/inbox/index',
     'pages/preferences/index',
   ],
+  // CRM pages load on demand: they stay out of the mini-program's 2 MB main package.
+  subPackages: [
+    { root: 'pages/customers', pages: ['index', 'detail/index'] },
+    { root: 'pages/opportunities', pages: ['index', 'detail/index'] },
+  ],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#1f4e8c',

@@ -10,6 +10,10 @@ export const ROUTES = {
   home: '/pages/home/index',
   inbox: '/pages/inbox/index',
   preferences: '/pages/preferences/index',
+  customers: '/pages/customers/index',
+  customerDetail: '/pages/customers/detail/index',
+  funnel: '/pages/opportunities/index',
+  opportunityDetail: '/pages/opportunities/detail/index',
 } as const;
 
 const REGISTERED_PAGES: ReadonlySet<string> = new Set(Object.values(ROUTES));

@@ -1,3 +1,5 @@
+import { platform } from '../../platform';
+import { ROUTES } from '../../routes';
 import { HomeLayout } from './HomeLayout';
 import { HomeSections } from './HomeSections';
 import type { RoleHomeProps } from './types';
@@ -7,8 +9,20 @@ export function SalesHome({ user, onLogout }: RoleHomeProps) {
     <HomeLayout title="销售工作台" user={user} onLogout={onLogout}>
       <HomeSections
         entries={[
-          { key: 'customers', title: '客户' },
-          { key: 'opportunities', title: '商机' },
+          {
+            key: 'customers',
+            id: 'customers-entry',
+            title: '客户',
+            description: '客户列表、评分与商机',
+            onClick: () => void platform.navigateTo(ROUTES.customers),
+          },
+          {
+            key: 'opportunities',
+            id: 'funnel-entry',
+            title: '商机',
+            description: '销售漏斗',
+            onClick: () => void platform.navigateTo(ROUTES.funnel),
+          },
           { key: 'follow-ups', title: '跟进' },
         ]}
       />

@@ -1,0 +1,132 @@
+import { useBrowser, UI_TIMEOUT } from './harness';
+
+/**
+ * The salesperson's CRM pages in the H5 build: find a customer, read its score explanation, open
+ * its opportunity and move it one stage forward, against the real server.
+ */
+jest.setTimeout(120_000);
+
+// Taro's H5 router slides a new page in; let it come to rest before each screenshot.
+const h5 = useBrowser({ screenshotSettleMs: 400 });
+const { button, input, expectText, screenshot } = h5;
+
+it('finds a customer, explains its score and moves its opportunity to the next stage', async () => {
+  const sales = await h5.system.seed.staff('sales', {
+    username: 'e2e.crm.sales',
+    password: 'Passw0rd!crm',
+    name: '李销售',
+  });
+  const token = await h5.system.loginStaff(sales.username, sales.password);
+  const created = await h5.system.api.post(
+    '/api/v1/customers',
+    {
+      name: '杭州恒信建设工程有限公司',
+      type: 'developer',
+      contacts: [{ name: '陈经理', title: '采购部', phone: '13800138000' }],
+      tags: ['住宅'],
+    },
+    token,
+  );
+  expect(created.status).toBe(201);
+  const customerId = created.body.id as string;
+  // A second customer the search must filter out.
+  const other = await h5.system.api.post(
+    '/api/v1/customers',
+    { name: '宁波港城置业有限公司', type: 'private_company' },
+    token,
+  );
+  expect(other.status).toBe(201);
+  const opp = await h5.system.api.post(
+    '/api/v1/opportunities',
+    { customerId, name: '恒信·城西综合体主体施工', expectedAmount: 12_345_600 },
+    token,
+  );
+  expect(opp.status).toBe(201);
+  const opportunityId = opp.body.id as string;
+  expect(opp.body.stage).toBe('intention');
+
+  // Sign in as the salesperson.
+  await h5.page.goto(`${h5.system.baseUrl}/#/pages/login/index`);
+  await button('staff-entry').click({ timeout: UI_TIMEOUT });
+  await input('username-input').fill(sales.username);
+  await input('password-input').fill(sales.password);
+  await button('staff-login').click();
+  await expectText(h5.page.locator('.home-title'), '销售工作台');
+
+  // 客户列表: search by name.
+  await h5.page.locator('#customers-entry').click();
+  const items = h5.page.locator('[id^="customer-item-"]');
+  await expectText(items, '宁波港城置业有限公司');
+  await input('customer-search').fill('恒信');
+  await h5.page.waitForFunction(
+    () => {
+      const rows = document.querySelectorAll('[id^="customer-item-"]');
+      return rows.length === 1 && (rows[0]?.textContent ?? '').includes('恒信');
+    },
+    null,
+    { timeout: UI_TIMEOUT },
+  );
+  const item = h5.page.locator(`#customer-item-${customerId}`);
+  await expectText(item, '开发商');
+  await expectText(item, '普通');
+  await screenshot('crm-customers');
+
+  // 客户详情: contacts, tags, the score explanation and the opportunity.
+  await item.click();
+  await expectText(h5.page.locator('#customer-name'), '杭州恒信建设工程有限公司');
+  await expectText(h5.page.locator('#customer-contacts'), '陈经理');
+  await expectText(h5.page.locator('#customer-tags'), '住宅');
+  const explanation = h5.page.locator('#score-explanation');
+  await expectText(explanation, '分级依据');
+  await expectText(explanation, '近 12 个月合同额');
+  expect(await explanation.locator('[id^="score-factor-"]').count()).toBe(5);
+  await expectText(h5.page.locator('#tier-reason'), '潜力客户规则');
+  const oppItem = h5.page.locator(`#opportunity-item-${opportunityId}`);
+  await expectText(oppItem, '意向');
+  await expectText(oppItem, '¥123,456.00');
+  await screenshot('crm-customer-detail');
+
+  // 商机详情: move it forward.
+  await oppItem.click();
+  await expectText(h5.page.locator('#opportunity-stage'), '意向');
+  await expectText(h5.page.locator('#opportunity-amount'), '¥123,456.00');
+  const moved = h5.page.waitForResponse((res) =>
+    res.url().endsWith(`/api/v1/opportunities/${opportunityId}/stage`),
+  );
+  await button('next-stage').click();
+  expect((await moved).status()).toBe(200);
+  await expectText(h5.page.locator('#opportunity-stage'), '洽谈');
+  await screenshot('crm-opportunity-detail');
+
+  const after = await h5.system.api.get(`/api/v1/opportunities/${opportunityId}`, token);
+  expect(after.status).toBe(200);
+  expect(after.body.stage).toBe('negotiation');
+});
+
+it('shows the sales funnel per stage', async () => {
+  const sales = await h5.system.seed.staff('sales', { password: 'Passw0rd!crm' });
+  const token = await h5.system.loginStaff(sales.username, sales.password);
+  const customer = await h5.system.api.post(
+    '/api/v1/customers',
+    { name: '苏州嘉禾建筑有限公司', type: 'developer' },
+    token,
+  );
+  expect(customer.status).toBe(201);
+  const opp = await h5.system.api.post(
+    '/api/v1/opportunities',
+    { customerId: customer.body.id, name: '嘉禾·厂房扩建', expectedAmount: 500_000 },
+    token,
+  );
+  expect(opp.status).toBe(201);
+
+  await h5.page.goto(`${h5.system.baseUrl}/#/pages/login/index`);
+  await button('staff-entry').click({ timeout: UI_TIMEOUT });
+  await input('username-input').fill(sales.username);
+  await input('password-input').fill(sales.password);
+  await button('staff-login').click();
+  await expectText(h5.page.locator('.home-title'), '销售工作台');
+  await h5.page.locator('#funnel-entry').click();
+  await expectText(h5.page.locator('#funnel-stage-intention'), '1 个');
+  await expectText(h5.page.locator('#funnel-stage-intention'), '¥5,000.00');
+  await screenshot('crm-funnel');
+});

@@ -1,22 +1,14 @@
 import { Types } from 'mongoose';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { addSalesperson, startSalesTeam, type SignedInStaff } from '../support/sales-team';
+import type { TestSystem } from '../support/system';
 
 let sys: TestSystem;
 let admin: string;
-let lina: { id: string; token: string };
-let wang: { id: string; token: string };
-
-async function salesperson(username: string, name: string) {
-  const user = await sys.seed.staff('sales', { username, name });
-  return { id: user.id, token: await sys.loginStaff(username, user.password) };
-}
+let lina: SignedInStaff;
+let wang: SignedInStaff;
 
 beforeAll(async () => {
-  sys = await startTestSystem();
-  const a = await sys.seed.staff('admin', { username: 'zhou.admin', name: '周敏' });
-  admin = await sys.loginStaff(a.username, a.password);
-  lina = await salesperson('li.na', '李娜');
-  wang = await salesperson('wang.qiang', '王强');
+  ({ sys, admin, lina, wang } = await startSalesTeam());
 });
 afterAll(async () => {
   await sys?.close();
@@ -244,7 +236,7 @@ describe('opportunities: access', () => {
 
 describe('opportunities: funnel', () => {
   it('counts, sums and converts a small known data set', async () => {
-    const zhao = await salesperson('zhao.lei', '赵磊');
+    const zhao = await addSalesperson(sys, 'zhao.lei', '赵磊');
     const expo = await customer(zhao.token, { source: 'expo' });
     const web = await customer(zhao.token, { source: 'website' });
     const a = await opportunity(zhao.token, expo.id, { expectedAmount: 1_000_000 });

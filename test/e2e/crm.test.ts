@@ -10,6 +10,16 @@ jest.setTimeout(120_000);
 const h5 = useBrowser({ screenshotSettleMs: 400 });
 const { button, input, expectText, screenshot } = h5;
 
+/** Password sign-in from the login page, ending on the sales home screen. */
+async function signInStaff(user: { username: string; password: string }): Promise<void> {
+  await h5.page.goto(`${h5.system.baseUrl}/#/pages/login/index`);
+  await button('staff-entry').click({ timeout: UI_TIMEOUT });
+  await input('username-input').fill(user.username);
+  await input('password-input').fill(user.password);
+  await button('staff-login').click();
+  await expectText(h5.page.locator('.home-title'), '销售工作台');
+}
+
 it('finds a customer, explains its score and moves its opportunity to the next stage', async () => {
   const sales = await h5.system.seed.staff('sales', {
     username: 'e2e.crm.sales',
@@ -46,12 +56,7 @@ it('finds a customer, explains its score and moves its opportunity to the next s
   expect(opp.body.stage).toBe('intention');
 
   // Sign in as the salesperson.
-  await h5.page.goto(`${h5.system.baseUrl}/#/pages/login/index`);
-  await button('staff-entry').click({ timeout: UI_TIMEOUT });
-  await input('username-input').fill(sales.username);
-  await input('password-input').fill(sales.password);
-  await button('staff-login').click();
-  await expectText(h5.page.locator('.home-title'), '销售工作台');
+  await signInStaff(sales);
 
   // 客户列表: search by name.
   await h5.page.locator('#customers-entry').click();
@@ -119,12 +124,7 @@ it('shows the sales funnel per stage', async () => {
   );
   expect(opp.status).toBe(201);
 
-  await h5.page.goto(`${h5.system.baseUrl}/#/pages/login/index`);
-  await button('staff-entry').click({ timeout: UI_TIMEOUT });
-  await input('username-input').fill(sales.username);
-  await input('password-input').fill(sales.password);
-  await button('staff-login').click();
-  await expectText(h5.page.locator('.home-title'), '销售工作台');
+  await signInStaff(sales);
   await h5.page.locator('#funnel-entry').click();
   await expectText(h5.page.locator('#funnel-stage-intention'), '1 个');
   await expectText(h5.page.locator('#funnel-stage-intention'), '¥5,000.00');

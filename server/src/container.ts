@@ -37,6 +37,7 @@ import { RedisLock } from './core/redis-lock';
 import { registerCustomerPolicy } from './modules/crm/customer.policy';
 import { CustomerService } from './modules/crm/customer.service';
 import { projectModel } from './modules/projects/project.model';
+import { ProjectAccess, registerProjectPolicy } from './modules/projects/project.policy';
 import { opportunityModels } from './modules/crm/opportunity.model';
 import { opportunityRoutes } from './modules/crm/opportunity.routes';
 import { OpportunityService } from './modules/crm/opportunity.service';
@@ -105,6 +106,8 @@ export async function buildContainer(
 
   const policy = new Policy();
   registerCustomerPolicy(policy);
+  registerProjectPolicy(policy);
+  const projectAccess = new ProjectAccess({ projects: models.projects, policy });
   const sessions = new SessionStore(redis);
   const limiters: RateLimiters = createRateLimiters(redis, config.rateLimit);
 
@@ -185,6 +188,7 @@ export async function buildContainer(
     events,
     outboxWorker: notifications.worker,
     policy,
+    projectAccess,
     sessions,
     limiters,
     services,

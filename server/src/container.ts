@@ -38,6 +38,8 @@ import { registerCustomerPolicy } from './modules/crm/customer.policy';
 import { CustomerService } from './modules/crm/customer.service';
 import { projectModel } from './modules/projects/project.model';
 import { ProjectAccess, registerProjectPolicy } from './modules/projects/project.policy';
+import { timelineModel } from './modules/projects/timeline.model';
+import { TimelineService } from './modules/projects/timeline.service';
 import { opportunityModels } from './modules/crm/opportunity.model';
 import { opportunityRoutes } from './modules/crm/opportunity.routes';
 import { OpportunityService } from './modules/crm/opportunity.service';
@@ -86,6 +88,7 @@ export async function buildContainer(
     customers: customerModel(conn),
     customerKeys: customerKeyModel(conn),
     projects: projectModel(conn),
+    projectTimeline: timelineModel(conn),
     ...opportunityModels(conn),
     scoringModels: scoringModelModel(conn),
   };
@@ -108,6 +111,7 @@ export async function buildContainer(
   registerCustomerPolicy(policy);
   registerProjectPolicy(policy);
   const projectAccess = new ProjectAccess({ projects: models.projects, policy });
+  const timeline = new TimelineService({ timeline: models.projectTimeline });
   const sessions = new SessionStore(redis);
   const limiters: RateLimiters = createRateLimiters(redis, config.rateLimit);
 
@@ -189,6 +193,7 @@ export async function buildContainer(
     outboxWorker: notifications.worker,
     policy,
     projectAccess,
+    timeline,
     sessions,
     limiters,
     services,

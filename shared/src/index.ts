@@ -9,3 +9,4 @@ export * from './notifications';
 export * from './jobs';
 export * from './opportunities';
 export * from './scoring';
+export * from './files';

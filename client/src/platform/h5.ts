@@ -1,4 +1,5 @@
 import { commonPlatform } from './common';
+import { chooseImagesInBrowser, uploadInBrowser } from './h5-images';
 import { PlatformError, type Platform, type SubscribeDecision } from './types';
 
 /**
@@ -10,6 +11,16 @@ let bridgeUrl: string | null = null;
 
 /** The simulator grants subscriptions per openid; the browser remembers which one it signed in as. */
 const SIM_OPENID_KEY = 'gantry.sim.openid';
+
+/**
+ * How the simulated WeChat user answers the subscribe dialog: `accept` (default) or `reject`, set as a
+ * raw localStorage value by a demo or a browser test to play a user who refuses.
+ */
+export const SIM_SUBSCRIBE_DECISION_KEY = 'gantry.sim.subscribeDecision';
+
+function simulatedDecision(): SubscribeDecision {
+  return window.localStorage.getItem(SIM_SUBSCRIBE_DECISION_KEY) === 'reject' ? 'reject' : 'accept';
+}
 
 function bridge(): string {
   if (!bridgeUrl) throw new PlatformError('当前环境未配置微信模拟服务，无法使用微信功能');
@@ -54,10 +65,12 @@ export const h5Platform: Platform = {
   async requestSubscribeMessage(templateIds) {
     const openid = commonPlatform.storage.get<string>(SIM_OPENID_KEY);
     if (!openid) throw new PlatformError('请先使用微信登录');
+    const decision = simulatedDecision();
     const decisions: Record<string, SubscribeDecision> = {};
     for (const templateId of templateIds) {
-      await postToBridge('/__sim/subscriptions', { openid, templateId, count: 1 });
-      decisions[templateId] = 'accept';
+      // A refusal grants nothing at WeChat: the simulator is told only of accepts.
+      if (decision === 'accept') await postToBridge('/__sim/subscriptions', { openid, templateId, count: 1 });
+      decisions[templateId] = decision;
     }
     return decisions;
   },
@@ -66,4 +79,6 @@ export const h5Platform: Platform = {
     if (!value) throw new PlatformError('已取消扫码');
     return value;
   },
+  chooseImages: chooseImagesInBrowser,
+  uploadFile: uploadInBrowser,
 };

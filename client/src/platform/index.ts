@@ -1,6 +1,15 @@
 import type { Platform } from './types';
 
-export type { PaymentParams, Platform, PlatformSettings, SubscribeDecision } from './types';
+export type {
+  ImageSource,
+  LocalImage,
+  PaymentParams,
+  Platform,
+  PlatformSettings,
+  SubscribeDecision,
+  UploadRequest,
+  UploadResponse,
+} from './types';
 export { PlatformError } from './types';
 
 /**

@@ -15,6 +15,30 @@ export interface PaymentParams {
 
 export type SubscribeDecision = 'accept' | 'reject' | 'ban' | 'filter';
 
+/** A picture chosen on the device, before it is uploaded. */
+export interface LocalImage {
+  /** A path the platform can upload and show (a temp file in WeChat, a blob: URL in a browser). */
+  path: string;
+  size: number;
+}
+
+export type ImageSource = 'camera' | 'album';
+
+export interface UploadRequest {
+  url: string;
+  filePath: string;
+  /** The multipart field that carries the file. */
+  name: string;
+  formData: Record<string, string>;
+  header: Record<string, string>;
+}
+
+/** The raw answer of an upload: the body is the unparsed text, as `wx.uploadFile` gives it. */
+export interface UploadResponse {
+  statusCode: number;
+  data: string;
+}
+
 export interface PlatformSettings {
   /** Browser only: the simulator that stands in for WeChat's login, pay and subscribe pages. */
   wechatBridgeUrl: string | null;
@@ -32,6 +56,13 @@ export interface Platform {
   requestPayment(params: PaymentParams): Promise<void>;
   requestSubscribeMessage(templateIds: string[]): Promise<Record<string, SubscribeDecision>>;
   scanCode(): Promise<string>;
+  /** Camera or album (the user picks, or only `sources`); resolves empty when the user cancels. */
+  chooseImages(options: { count: number; sources?: ImageSource[] }): Promise<LocalImage[]>;
+  /** A multipart POST of one local file (`Taro.uploadFile`). Never throws on an HTTP error status. */
+  uploadFile(request: UploadRequest): Promise<UploadResponse>;
+  /** Full-screen viewer over `urls` (absolute or same-origin), opened at `current`. */
+  previewImages(urls: string[], current?: string): Promise<void>;
+  copyText(text: string): Promise<void>;
   storage: {
     get<T>(key: string): T | null;
     set(key: string, value: unknown): void;

@@ -29,4 +29,24 @@ export const weappPlatform: Platform = {
     const { result } = await Taro.scanCode({ onlyFromCamera: false });
     return result;
   },
+  async chooseImages({ count, sources = ['camera', 'album'] }) {
+    try {
+      // Compressed: a site photo needs to be legible, not 12 MP; uploads on a site's 4G stay short.
+      const { tempFiles } = await Taro.chooseMedia({
+        count,
+        mediaType: ['image'],
+        sourceType: sources,
+        sizeType: ['compressed'],
+      });
+      return tempFiles.map((f) => ({ path: f.tempFilePath, size: f.size }));
+    } catch (error) {
+      if (isCancel(error)) return [];
+      throw new PlatformError('无法选择图片，请检查相机和相册权限');
+    }
+  },
 };
+
+function isCancel(error: unknown): boolean {
+  const errMsg = (error as { errMsg?: unknown } | null)?.errMsg;
+  return typeof errMsg === 'string' && errMsg.includes('cancel');
+}

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   FILE_TYPE_NOT_ALLOWED: { status: 400, message: '只能上传 JPG、PNG、WebP 图片或 PDF 文件' },
   FILE_UNREADABLE: { status: 400, message: '文件已损坏或无法识别' },
   FILE_LINK_INVALID: { status: 403, message: '文件链接无效或已过期，请刷新后重试' },
+  SHARE_EXPIRED: { status: 410, message: '分享链接已过期或已被撤销' },
   RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
   UPSTREAM_UNAVAILABLE: { status: 502, message: '微信服务暂时不可用，请稍后再试' },
   SERVICE_UNAVAILABLE: { status: 503, message: '服务暂不可用' },

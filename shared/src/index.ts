@@ -10,3 +10,5 @@ export * from './jobs';
 export * from './opportunities';
 export * from './scoring';
 export * from './files';
+export * from './portal';
+export * from './response-times';

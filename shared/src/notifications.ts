@@ -14,6 +14,7 @@ export const NOTIFY_EVENTS = [
   'complaint.escalated',
   'chat.message',
   'customer.tier_dropped',
+  'project.weekly_report',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
@@ -30,6 +31,7 @@ export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = {
   'complaint.escalated': '投诉升级',
   'chat.message': '项目消息',
   'customer.tier_dropped': '客户降级为风险',
+  'project.weekly_report': '项目周报',
 };
 
 export const CHANNELS = ['inbox', 'subscribe', 'wecom'] as const;

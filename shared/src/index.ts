@@ -11,4 +11,3 @@ export * from './opportunities';
 export * from './scoring';
 export * from './files';
 export * from './portal';
-export * from './response-times';

@@ -1,13 +1,18 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { PROJECT_STATUSES, type ProjectStatus } from '@gantry/shared';
+import { PROJECT_STATUSES, PROJECT_TYPES, type ProjectStatus, type ProjectType } from '@gantry/shared';
 import { modelOn } from '../../core/db';
 
-/** The project record as far as the foundation needs it (demo data); the projects issue extends it. */
+/**
+ * A project. Planned dates are calendar dates stored as UTC midnight; actual dates are instants.
+ * Progress and schedule variance are derived from its milestones, never stored.
+ */
 export interface ProjectDoc {
   _id: Types.ObjectId;
   code: string;
   name: string;
+  type: ProjectType;
   customerId: Types.ObjectId;
+  opportunityId: Types.ObjectId | null;
   address: string;
   pmId: Types.ObjectId | null;
   engineerIds: Types.ObjectId[];
@@ -24,7 +29,10 @@ const projectSchema = new Schema<ProjectDoc>(
   {
     code: { type: String, required: true, unique: true },
     name: { type: String, required: true },
+    // Older records (the foundation's demo data) had no type: they read as residential.
+    type: { type: String, enum: PROJECT_TYPES, default: 'residential' },
     customerId: { type: Schema.Types.ObjectId, required: true },
+    opportunityId: { type: Schema.Types.ObjectId, default: null },
     address: { type: String, required: true },
     pmId: { type: Schema.Types.ObjectId, default: null },
     engineerIds: { type: [Schema.Types.ObjectId], default: [] },
@@ -39,6 +47,7 @@ const projectSchema = new Schema<ProjectDoc>(
 projectSchema.index({ customerId: 1, _id: -1 });
 projectSchema.index({ pmId: 1, _id: -1 });
 projectSchema.index({ engineerIds: 1, _id: -1 });
+projectSchema.index({ status: 1, _id: -1 });
 
 export type ProjectModel = Model<ProjectDoc>;
 

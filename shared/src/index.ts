@@ -10,4 +10,5 @@ export * from './jobs';
 export * from './opportunities';
 export * from './scoring';
 export * from './files';
+export * from './feedback';
 export * from './portal';

@@ -7,7 +7,7 @@ import {
   daysBetween,
   projectProgress,
   scheduleVarianceDays,
-  shanghaiDate,
+  calendarDateOf,
   submitMilestoneSchema,
   type MilestoneProgressInput,
 } from './projects';
@@ -107,7 +107,7 @@ describe('progress and schedule variance', () => {
   });
 
   it('counts Asia/Shanghai calendar days', () => {
-    expect(shanghaiDate('2026-03-09T16:30:00Z')).toBe('2026-03-10');
+    expect(calendarDateOf('2026-03-09T16:30:00Z')).toBe('2026-03-10');
     expect(daysBetween('2026-02-27', '2026-03-01')).toBe(2);
   });
 });

@@ -45,6 +45,9 @@ import { opportunityRoutes } from './modules/crm/opportunity.routes';
 import { OpportunityService } from './modules/crm/opportunity.service';
 import { createScoringModule } from './modules/crm/scoring/scoring.module';
 import { scoringModelModel } from './modules/crm/scoring/scoring-model.model';
+import { responseClockModel } from './modules/feedback/response-clock.model';
+import { responseClockRoutes } from './modules/feedback/response-clock.routes';
+import { ResponseClockService } from './modules/feedback/response-clock.service';
 
 /** Integrations a test may replace with its own (they still speak to the WeChat simulator). */
 export interface Integrations {
@@ -91,6 +94,7 @@ export async function buildContainer(
     projectTimeline: timelineModel(conn),
     ...opportunityModels(conn),
     scoringModels: scoringModelModel(conn),
+    responseClocks: responseClockModel(conn),
   };
   const audit = new AuditLog(conn);
   const jobRuns = jobRunModel(conn);
@@ -156,6 +160,7 @@ export async function buildContainer(
     publicUrl: config.http.publicUrl,
   });
   const staffAdmin = new StaffAdminService({ ...models, sessions, audit });
+  const responseClock = new ResponseClockService({ ...models, policy, lock: new RedisLock(redis) });
   const services = {
     auth,
     invites,
@@ -163,6 +168,7 @@ export async function buildContainer(
     customers,
     opportunities,
     scoring: crmScoring.scoring,
+    responseClock,
     ...notifications.services,
   };
 
@@ -178,6 +184,7 @@ export async function buildContainer(
     ...customerRoutes(customers),
     ...opportunityRoutes(opportunities),
     ...crmScoring.routes,
+    ...responseClockRoutes(responseClock),
     ...jobsRoutes(scheduler),
     ...notifications.routes,
   ];

@@ -10,5 +10,6 @@ export * from './jobs';
 export * from './opportunities';
 export * from './scoring';
 export * from './files';
+export * from './response-times';
 export * from './feedback';
 export * from './portal';

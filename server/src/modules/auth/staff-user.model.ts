@@ -10,6 +10,8 @@ export interface StaffUserDoc {
   role: StaffRole;
   phone: string | null;
   active: boolean;
+  /** Who this person reports to: complaints and repairs past their deadline escalate to the PM's manager. */
+  managerId: Types.ObjectId | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -22,6 +24,7 @@ const staffUserSchema = new Schema<StaffUserDoc>(
     role: { type: String, required: true, enum: STAFF_ROLES },
     phone: { type: String, default: null },
     active: { type: Boolean, required: true, default: true },
+    managerId: { type: Schema.Types.ObjectId, default: null },
   },
   { collection: 'staff_users', timestamps: true },
 );

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { notificationsConfigSchema, parseRobotKeys } from '../modules/notifications/notifications.config';
+import { projectsConfigSchema } from '../modules/projects/milestone-templates';
 
 /**
  * Configuration is read once, from config/default.json, config/<NODE_ENV>.json and the environment,
@@ -60,6 +61,7 @@ const configSchema = z.object({
   h5: z.object({ staticDir: z.string(), wechatBridgeUrl: z.url().nullable() }),
   files: z.object({ dataDir: z.string() }),
   notifications: notificationsConfigSchema,
+  projects: projectsConfigSchema,
   scheduler: z.object({
     enabled: z.boolean().default(true),
     timezone: z.string().min(1).default('Asia/Shanghai'),

@@ -11,6 +11,8 @@ import { healthRouter } from './core/http/health';
 import { requestContext } from './core/http/request-context';
 import { mountRoutes } from './core/http/route';
 import { rawUpload } from './core/http/upload';
+import { exceptMultipart } from './core/files/multipart';
+import { FILE_UPLOAD_PATHS } from './modules/files/file.routes';
 import { CUSTOMER_IMPORT_MAX_BYTES } from './modules/crm/customer-import';
 import { buildOpenApiDocument, createOpenApiRegistry } from './core/openapi';
 
@@ -51,7 +53,7 @@ export function createApp(container: Container, state: AppState = { shuttingDown
     await next();
   });
   app.use(rawUpload(['/api/v1/customers/import'], CUSTOMER_IMPORT_MAX_BYTES));
-  app.use(jsonBody(config.http.jsonLimit));
+  app.use(exceptMultipart(FILE_UPLOAD_PATHS, jsonBody(config.http.jsonLimit))); // file uploads stream to their route
   app.use(api.routes());
   app.use(api.allowedMethods());
   app.use(docs.routes());

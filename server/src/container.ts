@@ -45,6 +45,11 @@ import { opportunityRoutes } from './modules/crm/opportunity.routes';
 import { OpportunityService } from './modules/crm/opportunity.service';
 import { createScoringModule } from './modules/crm/scoring/scoring.module';
 import { scoringModelModel } from './modules/crm/scoring/scoring-model.model';
+import { LocalDiskStorage } from './core/files/local-disk-storage';
+import { UrlSigner } from './core/files/signed-url';
+import { fileModel } from './modules/files/file.model';
+import { fileRoutes } from './modules/files/file.routes';
+import { FileService } from './modules/files/file.service';
 import { responseClockModel } from './modules/feedback/response-clock.model';
 import { responseClockRoutes } from './modules/feedback/response-clock.routes';
 import { ResponseClockService } from './modules/feedback/response-clock.service';
@@ -94,6 +99,7 @@ export async function buildContainer(
     projectTimeline: timelineModel(conn),
     ...opportunityModels(conn),
     scoringModels: scoringModelModel(conn),
+    files: fileModel(conn),
     responseClocks: responseClockModel(conn),
   };
   const audit = new AuditLog(conn);
@@ -160,6 +166,14 @@ export async function buildContainer(
     publicUrl: config.http.publicUrl,
   });
   const staffAdmin = new StaffAdminService({ ...models, sessions, audit });
+  const files = new FileService({
+    files: models.files,
+    storage: new LocalDiskStorage(config.files.dataDir),
+    signer: new UrlSigner(config.files.signingSecret, config.files.urlTtlSeconds),
+    projectAccess,
+    audit,
+    limits: config.files,
+  });
   const responseClock = new ResponseClockService({ ...models, policy, lock: new RedisLock(redis) });
   const services = {
     auth,
@@ -168,6 +182,7 @@ export async function buildContainer(
     customers,
     opportunities,
     scoring: crmScoring.scoring,
+    files,
     responseClock,
     ...notifications.services,
   };
@@ -184,6 +199,7 @@ export async function buildContainer(
     ...customerRoutes(customers),
     ...opportunityRoutes(opportunities),
     ...crmScoring.routes,
+    ...fileRoutes(files, sessions, config.files.maxBytes),
     ...responseClockRoutes(responseClock),
     ...jobsRoutes(scheduler),
     ...notifications.routes,

@@ -32,8 +32,8 @@ export const fileIdsSchema = z
   .array(objectIdSchema)
   .max(FILE_LIMITS.maxIdsPerRecord, `最多 ${FILE_LIMITS.maxIdsPerRecord} 个文件`);
 
-/** The form fields sent beside the file. Multipart fields are strings. */
-export const fileUploadFieldsSchema = z.strictObject({
+/** The form fields sent beside the file (strings in multipart); unknown ones are ignored. */
+export const fileUploadFieldsSchema = z.object({
   projectId: objectIdSchema.optional(),
   customerVisible: z
     .enum(['true', 'false'], { error: 'customerVisible 只能是 true 或 false' })

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { notificationsConfigSchema, parseRobotKeys } from '../modules/notifications/notifications.config';
 import { projectsConfigSchema } from '../modules/projects/milestone-templates';
+import { filesConfigSchema } from './files/files.config';
 
 /**
  * Configuration is read once, from config/default.json, config/<NODE_ENV>.json and the environment,
@@ -59,7 +60,7 @@ const configSchema = z.object({
     requestTimeoutMs: z.number().int().positive().default(5000),
   }),
   h5: z.object({ staticDir: z.string(), wechatBridgeUrl: z.url().nullable() }),
-  files: z.object({ dataDir: z.string() }),
+  files: filesConfigSchema,
   notifications: notificationsConfigSchema,
   projects: projectsConfigSchema,
   scheduler: z.object({
@@ -121,6 +122,7 @@ function fromEnv(env: Env): PlainObject {
     [['h5', 'wechatBridgeUrl'], env.H5_WECHAT_BRIDGE_URL],
     [['notifications', 'wecom', 'robots'], wecomKeys ? parseRobotKeys(wecomKeys) : undefined],
     [['files', 'dataDir'], env.DATA_DIR ? path.join(env.DATA_DIR, 'files') : undefined],
+    [['files', 'signingSecret'], secretFrom(env, 'FILES_SIGNING_SECRET')],
   ];
   let out: PlainObject = {};
   for (const [keys, value] of entries) {

@@ -14,4 +14,3 @@ export * from './site';
 export * from './feedback';
 export * from './portal';
 export * from './response-times';
-export * from './chat';

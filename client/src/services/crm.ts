@@ -9,7 +9,13 @@ import type {
   OpportunityDetail,
   OpportunityStage,
   Page,
+  Quote,
 } from '@gantry/shared';
+import {
+  OPPORTUNITY_PATH,
+  OPPORTUNITY_STAGE_LABELS,
+  canMoveOpportunity,
+} from '@gantry/shared/src/opportunity-stages';
 import { http } from './http';
 
 /*
@@ -32,21 +38,25 @@ export const CUSTOMER_TIER_LABELS: Record<CustomerTier, string> = {
   risk: '风险',
 };
 
-export const OPPORTUNITY_STAGE_LABELS: Record<OpportunityStage, string> = {
-  intention: '意向',
-  negotiation: '洽谈',
-  quotation: '报价',
-  signed: '已签约',
-  lost: '已流失',
-};
-
-/** The forward path, in order (lost is outside it). */
-const OPPORTUNITY_PATH: readonly OpportunityStage[] = ['intention', 'negotiation', 'quotation', 'signed'];
+export { OPPORTUNITY_STAGE_LABELS };
 
 /** The stage one step forward, or null from signed and lost. */
 export function nextStage(stage: OpportunityStage): OpportunityStage | null {
-  const index = OPPORTUNITY_PATH.indexOf(stage);
-  return index >= 0 && index < OPPORTUNITY_PATH.length - 1 ? (OPPORTUNITY_PATH[index + 1] ?? null) : null;
+  const index = OPPORTUNITY_PATH.indexOf(stage as (typeof OPPORTUNITY_PATH)[number]);
+  const next = index >= 0 ? OPPORTUNITY_PATH[index + 1] : undefined;
+  return next && canMoveOpportunity(stage, next) ? next : null;
+}
+
+/** The earlier stages the shared state machine lets `stage` go back to, nearest first. */
+export function previousStages(stage: OpportunityStage): OpportunityStage[] {
+  const index = OPPORTUNITY_PATH.indexOf(stage as (typeof OPPORTUNITY_PATH)[number]);
+  return OPPORTUNITY_PATH.slice(0, Math.max(0, index))
+    .reverse()
+    .filter((s) => canMoveOpportunity(stage, s));
+}
+
+export function canMarkLost(stage: OpportunityStage): boolean {
+  return canMoveOpportunity(stage, 'lost');
 }
 
 /** Integer fen as ¥1,234.56. */
@@ -87,11 +97,12 @@ export interface OpportunityListQuery {
   customerId?: string;
   stage?: OpportunityStage;
   cursor?: string;
+  limit?: number;
 }
 
 export function listOpportunities(query: OpportunityListQuery = {}): Promise<Page<Opportunity>> {
   return http.get<Page<Opportunity>>('/opportunities', {
-    query: { customerId: query.customerId, stage: query.stage, cursor: query.cursor },
+    query: { customerId: query.customerId, stage: query.stage, cursor: query.cursor, limit: query.limit },
   });
 }
 
@@ -109,4 +120,30 @@ export function moveOpportunityStage(
 
 export function getFunnel(): Promise<Funnel> {
   return http.get<Funnel>('/opportunities/funnel');
+}
+
+export interface OpportunityEdit {
+  name?: string;
+  /** Integer fen. */
+  expectedAmount?: number;
+  /** YYYY-MM-DD, or null to clear. */
+  expectedCloseDate?: string | null;
+  notes?: string;
+}
+
+export function updateOpportunity(id: string, edit: OpportunityEdit): Promise<Opportunity> {
+  return http.patch<Opportunity>(`/opportunities/${encodeURIComponent(id)}`, edit);
+}
+
+/** A new quote version; the opportunity's expected amount follows it. */
+export function addQuote(id: string, amount: number, note = ''): Promise<Quote> {
+  return http.post<Quote>(`/opportunities/${encodeURIComponent(id)}/quotes`, { amount, note });
+}
+
+/** '1,234.5' / '¥1234.50' → 123450 fen; null when it is not an amount of yuan with at most 2 decimals. */
+export function parseYuan(text: string): number | null {
+  const clean = text.replace(/[¥,，\s]/g, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(clean)) return null;
+  const [whole = '0', cents = ''] = clean.split('.');
+  return Number(whole) * 100 + Number(cents.padEnd(2, '0'));
 }

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '销售漏斗' });
+export default definePageConfig({ navigationBarTitleText: '商机看板' });

@@ -2,52 +2,34 @@ import { useState } from 'react';
 import { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { Funnel } from '@gantry/shared';
-import { OPPORTUNITY_STAGE_LABELS, formatFen, getFunnel } from '../../services/crm';
+import { OPPORTUNITY_STAGES } from '@gantry/shared/src/opportunity-stages';
+import { getFunnel } from '../../services/crm';
+import { FunnelPanel } from './components/FunnelPanel';
+import { StageColumn } from './components/StageColumn';
 import '../../components/crm/crm.css';
+import './pipeline.css';
 
-/** 销售漏斗: opportunities and expected amounts per stage, as a plain bar list (no chart library). */
-export default function FunnelPage() {
+/** 商机看板: the funnel chart, then the opportunities grouped by stage. */
+export default function PipelinePage() {
   const [funnel, setFunnel] = useState<Funnel | null>(null);
+  // Coming back from a detail page (a stage moved, an amount changed): read everything again.
+  const [reloadKey, setReloadKey] = useState(0);
 
   useDidShow(() => {
     getFunnel().then(setFunnel, () => undefined);
+    setReloadKey((k) => k + 1);
   });
 
-  if (!funnel) {
-    return (
-      <View className="page">
-        <Text className="page-title">销售漏斗</Text>
-        <Text className="hint">加载中…</Text>
-      </View>
-    );
-  }
-
-  const maxCount = Math.max(1, ...funnel.stages.map((s) => s.count));
+  const countOf = (stage: string) => funnel?.stages.find((s) => s.stage === stage)?.count ?? 0;
   return (
-    <View className="page funnel-page">
-      <Text className="page-title">销售漏斗</Text>
-      <Text className="crm-meta">共 {funnel.total} 个商机</Text>
-      {funnel.stages.map((s) => (
-        <View key={s.stage} id={`funnel-stage-${s.stage}`} className="crm-card">
-          <View className="crm-row">
-            <Text className="crm-name">{s.label}</Text>
-            <Text className="crm-meta">
-              {s.count} 个 · {formatFen(s.amount)}
-            </Text>
-          </View>
-          <View className="crm-bar-track">
-            <View className="crm-bar" style={{ width: `${Math.round((s.count / maxCount) * 100)}%` }} />
-          </View>
-        </View>
-      ))}
-      {funnel.conversions.length > 0 && <Text className="crm-section-title">转化率</Text>}
-      {funnel.conversions.map((c) => (
-        <Text key={`${c.from}-${c.to}`} className="crm-meta">
-          {OPPORTUNITY_STAGE_LABELS[c.from]} → {OPPORTUNITY_STAGE_LABELS[c.to]}：
-          {c.rate === null ? '—' : `${Math.round(c.rate * 100)}%`}（{c.reachedTo}/{c.reachedFrom}）
-        </Text>
-      ))}
-      {funnel.truncated && <Text className="hint">商机过多，仅统计了部分数据</Text>}
+    <View className="page pipeline-page">
+      <Text className="page-title">商机看板</Text>
+      {funnel ? <FunnelPanel funnel={funnel} /> : <Text className="hint">加载中…</Text>}
+      <View id="pipeline-board" className="pipeline-board">
+        {OPPORTUNITY_STAGES.map((stage) => (
+          <StageColumn key={stage} stage={stage} count={countOf(stage)} reloadKey={reloadKey} />
+        ))}
+      </View>
     </View>
   );
 }

@@ -3,24 +3,69 @@ import { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { OpportunityDetail } from '@gantry/shared';
 import { Button } from '../../../components/ui';
-import { platform } from '../../../platform';
-import {
-  OPPORTUNITY_STAGE_LABELS,
-  formatFen,
-  getOpportunity,
-  moveOpportunityStage,
-  nextStage,
-} from '../../../services/crm';
+import { OPPORTUNITY_STAGE_LABELS, formatFen, getOpportunity } from '../../../services/crm';
+import { EditForm } from './EditForm';
+import { QuoteForm } from './QuoteForm';
+import { StageActions } from './StageActions';
 import '../../../components/crm/crm.css';
 
-/** 商机详情: stage, amount, quotes and past cooperation; moves the opportunity one stage forward. */
+const time = (iso: string) =>
+  new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+
+function Summary({ opportunity }: { opportunity: OpportunityDetail }) {
+  return (
+    <View className="crm-card">
+      <View className="crm-row">
+        <Text className="crm-meta">当前阶段</Text>
+        <Text id="opportunity-stage" className="crm-stage">
+          {OPPORTUNITY_STAGE_LABELS[opportunity.stage]}
+        </Text>
+      </View>
+      <Text className="crm-meta">客户：{opportunity.customerName ?? '—'}</Text>
+      <Text id="opportunity-amount" className="crm-meta">
+        预计金额：{formatFen(opportunity.expectedAmount)}
+      </Text>
+      <Text id="opportunity-close-date" className="crm-meta">
+        预计成交：{opportunity.expectedCloseDate ?? '未定'}
+      </Text>
+      {opportunity.notes && <Text className="crm-meta">备注：{opportunity.notes}</Text>}
+      {opportunity.lostReason && (
+        <Text id="opportunity-lost-reason" className="crm-meta">
+          流失原因：{opportunity.lostReason}
+        </Text>
+      )}
+    </View>
+  );
+}
+
+function PastCooperation({ past }: { past: OpportunityDetail['pastCooperation'] }) {
+  return (
+    <View id="past-cooperation" className="crm-card">
+      <Text className="crm-meta">
+        其他商机：成交 {past.opportunities.won} 个，流失 {past.opportunities.lost} 个
+      </Text>
+      {past.projects.length === 0 ? (
+        <Text className="crm-meta">暂无合作项目</Text>
+      ) : (
+        past.projects.map((p) => (
+          <Text key={p.id} className="crm-meta">
+            {p.code} {p.name}（{p.plannedStart} ~ {p.actualEnd ?? p.plannedEnd}）
+          </Text>
+        ))
+      )}
+    </View>
+  );
+}
+
+/** 商机详情: stage moves (forward, back, lost), edits, versioned quotes, history and past cooperation. */
 export default function OpportunityDetailPage() {
   const id = useRouter().params.id ?? '';
   const [opportunity, setOpportunity] = useState<OpportunityDetail | null>(null);
-  const [moving, setMoving] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const reload = async () => setOpportunity(await getOpportunity(id));
 
   useEffect(() => {
-    if (id) getOpportunity(id).then(setOpportunity, () => undefined);
+    if (id) reload().catch(() => undefined);
   }, [id]);
 
   if (!opportunity) {
@@ -31,50 +76,32 @@ export default function OpportunityDetailPage() {
     );
   }
 
-  const next = nextStage(opportunity.stage);
-  const advance = async () => {
-    if (!next) return;
-    setMoving(true);
-    try {
-      await moveOpportunityStage(opportunity.id, next);
-      // Re-read the detail: the stage history changed too.
-      setOpportunity(await getOpportunity(opportunity.id));
-      platform.toast(`已推进到${OPPORTUNITY_STAGE_LABELS[next]}`, 'success');
-    } catch {
-      // The http layer has shown the toast.
-    } finally {
-      setMoving(false);
-    }
-  };
-
-  const { pastCooperation } = opportunity;
+  const open = opportunity.stage !== 'signed' && opportunity.stage !== 'lost';
   return (
     <View className="page opportunity-detail-page">
       <Text id="opportunity-name" className="page-title">
         {opportunity.name}
       </Text>
-      <View className="crm-card">
-        <View className="crm-row">
-          <Text className="crm-meta">当前阶段</Text>
-          <Text id="opportunity-stage" className="crm-stage">
-            {OPPORTUNITY_STAGE_LABELS[opportunity.stage]}
-          </Text>
-        </View>
-        <Text className="crm-meta">客户：{opportunity.customerName ?? '—'}</Text>
-        <Text id="opportunity-amount" className="crm-meta">
-          预计金额：{formatFen(opportunity.expectedAmount)}
-        </Text>
-        <Text className="crm-meta">预计成交：{opportunity.expectedCloseDate ?? '未定'}</Text>
-        {opportunity.lostReason && <Text className="crm-meta">流失原因：{opportunity.lostReason}</Text>}
-      </View>
-
-      {next && (
+      {editing ? (
+        <EditForm
+          opportunity={opportunity}
+          onCancel={() => setEditing(false)}
+          onSaved={async () => {
+            await reload();
+            setEditing(false);
+          }}
+        />
+      ) : (
+        <Summary opportunity={opportunity} />
+      )}
+      {!editing && (
         <View className="actions">
-          <Button id="next-stage" type="primary" block loading={moving} onClick={() => void advance()}>
-            推进到下一阶段
+          <Button id="edit-opportunity" block onClick={() => setEditing(true)}>
+            编辑商机
           </Button>
         </View>
       )}
+      <StageActions opportunity={opportunity} onChanged={reload} />
 
       <Text className="crm-section-title">报价</Text>
       <View id="opportunity-quotes" className="crm-card">
@@ -82,29 +109,28 @@ export default function OpportunityDetailPage() {
           <Text className="crm-meta">暂无报价</Text>
         ) : (
           opportunity.quotes.map((q) => (
-            <Text key={q.id} className="crm-meta">
+            <Text key={q.id} id={`quote-${q.version}`} className="crm-meta">
               第 {q.version} 版 {formatFen(q.amount)}
               {q.note ? ` · ${q.note}` : ''}
             </Text>
           ))
         )}
+        {open && <QuoteForm opportunityId={opportunity.id} onAdded={reload} />}
+      </View>
+
+      <Text className="crm-section-title">阶段记录</Text>
+      <View id="stage-history" className="crm-card">
+        {opportunity.stageHistory.map((h) => (
+          <Text key={h.at + h.to} className="crm-meta">
+            {time(h.at)} {h.from ? `${OPPORTUNITY_STAGE_LABELS[h.from]} → ` : ''}
+            {OPPORTUNITY_STAGE_LABELS[h.to]}
+            {h.reason ? `（${h.reason}）` : ''}
+          </Text>
+        ))}
       </View>
 
       <Text className="crm-section-title">过往合作</Text>
-      <View id="past-cooperation" className="crm-card">
-        <Text className="crm-meta">
-          其他商机：成交 {pastCooperation.opportunities.won} 个，流失 {pastCooperation.opportunities.lost} 个
-        </Text>
-        {pastCooperation.projects.length === 0 ? (
-          <Text className="crm-meta">暂无合作项目</Text>
-        ) : (
-          pastCooperation.projects.map((p) => (
-            <Text key={p.id} className="crm-meta">
-              {p.code} {p.name}（{p.plannedStart} ~ {p.actualEnd ?? p.plannedEnd}）
-            </Text>
-          ))
-        )}
-      </View>
+      <PastCooperation past={opportunity.pastCooperation} />
     </View>
   );
 }

@@ -16,6 +16,7 @@ export const NOTIFY_EVENTS = [
   'chat.message',
   'customer.tier_dropped',
   'project.weekly_report',
+  'site_issue.assigned',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
@@ -34,6 +35,7 @@ export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = {
   'chat.message': '项目消息',
   'customer.tier_dropped': '客户降级为风险',
   'project.weekly_report': '项目周报',
+  'site_issue.assigned': '现场问题指派',
 };
 
 export const CHANNELS = ['inbox', 'subscribe', 'wecom'] as const;

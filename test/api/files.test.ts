@@ -76,7 +76,11 @@ async function upload(token: string, bytes: Buffer, opts: UploadOpts = {}) {
   const form = new FormData();
   if (opts.projectId) form.append('projectId', opts.projectId);
   if (opts.customerVisible) form.append('customerVisible', opts.customerVisible);
-  form.append('file', new Blob([bytes], { type: opts.type ?? 'image/jpeg' }), opts.filename ?? '现场.jpg');
+  form.append(
+    'file',
+    new Blob([new Uint8Array(bytes)], { type: opts.type ?? 'image/jpeg' }),
+    opts.filename ?? '现场.jpg',
+  );
   const res = await fetch(`${sys.baseUrl}/api/v1/files`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },
@@ -221,5 +225,138 @@ describe('files: upload', () => {
       body: form,
     });
     expect(res.status).toBe(400);
+  });
+});
+
+describe('files: who sees what', () => {
+  let visible: FileRef;
+  let internal: FileRef;
+  beforeAll(async () => {
+    visible = await uploaded(who.eng.token, await jpeg(300, 200), {
+      projectId: projectA,
+      customerVisible: 'true',
+    });
+    internal = await uploaded(who.eng.token, await jpeg(300, 200), { projectId: projectA });
+  });
+  const meta = (ref: FileRef, token: string) => sys.api.get(`/api/v1/files/${ref.id}`, token);
+
+  it("hides a project's files from another project's customer: metadata and content answer 404", async () => {
+    expect((await meta(visible, who.custB.token)).status).toBe(404);
+    expect((await fetchBytes(unsigned(visible), who.custB.token)).status).toBe(404);
+    expect((await fetchBytes(unsigned(visible, 'thumbnail'), who.custB.token)).status).toBe(404);
+    expect((await meta(visible, who.outsider.token)).status).toBe(404);
+  });
+
+  it('shows the customer only customer-visible files; the engineer and PM on the project see internal ones', async () => {
+    const own = await meta(visible, who.custA.token);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ id: visible.id, customerVisible: true });
+    expect((await fetchBytes(unsigned(visible), who.custA.token)).status).toBe(200);
+    expect((await meta(internal, who.custA.token)).status).toBe(404);
+    expect((await fetchBytes(unsigned(internal), who.custA.token)).status).toBe(404);
+    for (const staff of [who.eng, who.pm]) {
+      expect((await meta(internal, staff.token)).status).toBe(200);
+      expect((await fetchBytes(unsigned(internal), staff.token)).status).toBe(200);
+    }
+  });
+
+  it("shows an unbound upload to its uploader only; a customer's own upload is customer-visible", async () => {
+    const mine = await uploaded(who.custA.token, await jpeg(100, 100), { customerVisible: 'false' });
+    expect(mine.customerVisible).toBe(true);
+    expect((await meta(mine, who.custA.token)).status).toBe(200);
+    expect((await meta(mine, who.pm.token)).status).toBe(404);
+    const other = await upload(who.custA.token, await jpeg(100, 100), { projectId: projectB });
+    expect(other.status).toBe(404);
+  });
+
+  it('serves a signed URL without a token, and refuses it expired or tampered', async () => {
+    const fresh = (await meta(visible, who.custA.token)).body as FileRef;
+    expect((await fetchBytes(fresh.url)).status).toBe(200);
+    const ok = await fetchBytes(fresh.thumbUrl!);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
+    const url = new URL(fresh.url, sys.baseUrl);
+    const sig = url.searchParams.get('sig')!;
+    const tampered = [
+      fresh.url.replace(sig, `${sig.slice(0, -2)}xx`),
+      fresh.url.replace(visible.id, internal.id),
+      fresh.url.replace(
+        `exp=${url.searchParams.get('exp')}`,
+        `exp=${Number(url.searchParams.get('exp')) + 3600}`,
+      ),
+      fresh.url.replace('/content?', '/thumbnail?'),
+    ];
+    for (const bad of tampered) {
+      const res = await fetchBytes(bad);
+      expect(res.status).toBe(403);
+      expect(JSON.parse(res.bytes.toString()).error.code).toBe('FILE_LINK_INVALID');
+    }
+    const anHourAgo = new UrlSigner(sys.config.files.signingSecret, 60, () => Date.now() - 3600_000);
+    expect((await fetchBytes(anHourAgo.url(visible.id, 'content'))).status).toBe(403);
+    expect((await fetchBytes(unsigned(visible))).status).toBe(401);
+  });
+});
+
+describe('files: attach() and refs() for other modules', () => {
+  const files = () => sys.server.container.services.files;
+
+  it('binds own unbound uploads to a project, idempotently; the customer then sees them', async () => {
+    const a = await uploaded(who.eng.token, await jpeg(200, 100));
+    const b = await uploaded(who.eng.token, await jpeg(200, 100));
+    const target = { projectId: projectA, customerVisible: true };
+    const refs = await files().attach(who.eng.actor, [b.id, a.id], target);
+    expect(refs.map((r) => [r.id, r.customerVisible])).toEqual([
+      [b.id, true],
+      [a.id, true],
+    ]);
+    expect((await files().attach(who.eng.actor, [b.id, a.id], target)).map((r) => r.id)).toEqual([
+      b.id,
+      a.id,
+    ]);
+    const audit = await sys.server.container.audit.forResource('file', a.id);
+    expect(audit.filter((e) => e.action === 'file.attached')).toHaveLength(1);
+    expect((await sys.api.get(`/api/v1/files/${a.id}`, who.custA.token)).status).toBe(200);
+    // Reused by an internal record: a photo the customer has seen stays visible.
+    await files().attach(who.pm.actor, [a.id], { projectId: projectA, customerVisible: false });
+    expect((await files().refs(who.custA.actor, [a.id]))[0]?.customerVisible).toBe(true);
+  });
+
+  it("refuses unknown, someone else's or another project's files with 400 listing them, and changes nothing", async () => {
+    const mine = await uploaded(who.eng.token, await jpeg(50, 50));
+    const theirs = await uploaded(who.outsider.token, await jpeg(50, 50));
+    const elsewhere = await uploaded(who.pm.token, await jpeg(50, 50), { projectId: projectB });
+    const unknown = String(new Types.ObjectId());
+    const err = await files()
+      .attach(who.eng.actor, [mine.id, theirs.id, unknown], { projectId: projectA, customerVisible: false })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      status: 400,
+      details: { fileIds: [theirs.id, unknown] },
+    });
+    const moved = await files()
+      .attach(who.pm.actor, [elsewhere.id], { projectId: projectA, customerVisible: false })
+      .catch((e: unknown) => e);
+    expect(moved).toMatchObject({ code: 'VALIDATION_FAILED', details: { fileIds: [elsewhere.id] } });
+    const doc = await sys.server.container.models.files.findById(mine.id).lean();
+    expect(doc?.projectId).toBeNull();
+    const foreign = await files()
+      .attach(who.outsider.actor, [theirs.id], { projectId: projectA, customerVisible: false })
+      .catch((e: unknown) => e);
+    expect(foreign).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('refs() keeps the order, drops what the actor may not see, and signs fresh URLs', async () => {
+    const shown = await uploaded(who.eng.token, await jpeg(60, 60), {
+      projectId: projectA,
+      customerVisible: 'true',
+    });
+    const hidden = await uploaded(who.eng.token, await jpeg(60, 60), { projectId: projectA });
+    const ids = [hidden.id, 'not-an-id', shown.id, String(new Types.ObjectId())];
+    expect((await files().refs(who.custA.actor, ids)).map((r) => r.id)).toEqual([shown.id]);
+    expect((await files().refs(who.pm.actor, ids)).map((r) => r.id)).toEqual([hidden.id, shown.id]);
+    expect(await files().refs(who.custB.actor, ids)).toEqual([]);
+    const [ref] = await files().refs(who.custA.actor, [shown.id]);
+    expect((await fetchBytes(ref!.url)).status).toBe(200);
   });
 });

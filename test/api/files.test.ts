@@ -316,9 +316,12 @@ describe('files: attach() and refs() for other modules', () => {
     const audit = await sys.server.container.audit.forResource('file', a.id);
     expect(audit.filter((e) => e.action === 'file.attached')).toHaveLength(1);
     expect((await sys.api.get(`/api/v1/files/${a.id}`, who.custA.token)).status).toBe(200);
-    // Reused by an internal record: a photo the customer has seen stays visible.
+    // The record turned internal: its photos go with it.
     await files().attach(who.pm.actor, [a.id], { projectId: projectA, customerVisible: false });
-    expect((await files().refs(who.custA.actor, [a.id]))[0]?.customerVisible).toBe(true);
+    expect(await files().refs(who.custA.actor, [a.id, b.id])).toEqual([
+      expect.objectContaining({ id: b.id }),
+    ]);
+    expect((await sys.api.get(`/api/v1/files/${a.id}`, who.custA.token)).status).toBe(404);
   });
 
   it("refuses unknown, someone else's or another project's files with 400 listing them, and changes nothing", async () => {

@@ -98,9 +98,8 @@ export class FileService {
 
   /**
    * Bind uploaded files to a record of a project: each must exist and be the actor's own unbound
-   * upload, or already belong to that project. Idempotent. Visibility is only ever raised here: a
-   * photo already shown to the customer on one record stays visible when an internal record reuses
-   * it (hiding it would silently remove evidence the customer has seen).
+   * upload, or already belong to that project. Sets the project and the visibility (the record's
+   * flag decides: a record turned internal takes its photos with it). Idempotent.
    */
   async attach(
     actor: Actor,
@@ -125,8 +124,8 @@ export class FileService {
     }
     const projectId = new Types.ObjectId(target.projectId);
     for (const doc of docs) {
-      const visible = doc.customerVisible || target.customerVisible;
-      if (doc.projectId !== null && doc.customerVisible === visible) continue;
+      const visible = target.customerVisible;
+      if (isBoundTo(doc, target.projectId) && doc.customerVisible === visible) continue;
       await retryTransient(() =>
         this.deps.files.updateOne({ _id: doc._id }, { $set: { projectId, customerVisible: visible } }),
       );

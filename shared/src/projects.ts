@@ -156,6 +156,11 @@ export const confirmMilestoneSchema = z
     decision: z.enum(MILESTONE_DECISIONS),
     comment: z.string().trim().max(1000, '意见最多 1000 个字符').default(''),
     photoIds: photoIdsSchema.default([]),
+    /**
+     * The round the customer decides on (MilestoneView.round). Optional; when given, a retry that
+     * arrives after the milestone moved on answers that round's decision instead of deciding anew.
+     */
+    round: z.number().int().min(1).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.decision === 'reject' && !v.comment)
@@ -224,3 +229,22 @@ export const milestoneDetailSchema = milestoneViewSchema.extend({
 export type MilestoneDetail = z.infer<typeof milestoneDetailSchema>;
 
 export const milestoneListSchema = z.object({ items: z.array(milestoneViewSchema) });
+
+/**
+ * The answer of POST /milestones/:id/confirm — the same body for every identical retry (no signed
+ * URLs in it; GET the milestone for its photos).
+ */
+export const milestoneDecisionResultSchema = z.object({
+  milestoneId: z.string(),
+  projectId: z.string(),
+  round: z.number().int(),
+  decision: z.enum(MILESTONE_DECISIONS),
+  /** The milestone's status right after this decision: confirmed, or in_progress after a rejection. */
+  status: z.enum(MILESTONE_STATUSES),
+  comment: z.string(),
+  photoIds: z.array(z.string()),
+  by: personSchema.nullable(),
+  automatic: z.boolean(),
+  at: z.string(),
+});
+export type MilestoneDecisionResult = z.infer<typeof milestoneDecisionResultSchema>;

@@ -50,6 +50,7 @@ import { UrlSigner } from './core/files/signed-url';
 import { fileModel } from './modules/files/file.model';
 import { fileRoutes } from './modules/files/file.routes';
 import { FileService } from './modules/files/file.service';
+import { createSiteModule, siteModels } from './modules/site/site.module';
 import { responseClockModel } from './modules/feedback/response-clock.model';
 import { responseClockRoutes } from './modules/feedback/response-clock.routes';
 import { ResponseClockService } from './modules/feedback/response-clock.service';
@@ -100,6 +101,7 @@ export async function buildContainer(
     ...opportunityModels(conn),
     scoringModels: scoringModelModel(conn),
     files: fileModel(conn),
+    ...siteModels(conn),
     responseClocks: responseClockModel(conn),
   };
   const audit = new AuditLog(conn);
@@ -175,6 +177,16 @@ export async function buildContainer(
     limits: config.files,
   });
   const responseClock = new ResponseClockService({ ...models, policy, lock: new RedisLock(redis) });
+  const site = createSiteModule({
+    ...models,
+    projectAccess,
+    files,
+    timeline,
+    audit,
+    events,
+    lock: new RedisLock(redis),
+    directory: new AccountDirectory(models.staffUsers, models.portalAccounts),
+  });
   const services = {
     auth,
     invites,
@@ -182,6 +194,7 @@ export async function buildContainer(
     customers,
     opportunities,
     scoring: crmScoring.scoring,
+    ...site.services,
     files,
     responseClock,
     ...notifications.services,
@@ -201,6 +214,7 @@ export async function buildContainer(
     ...crmScoring.routes,
     ...fileRoutes(files, sessions, config.files.maxBytes),
     ...responseClockRoutes(responseClock),
+    ...site.routes,
     ...jobsRoutes(scheduler),
     ...notifications.routes,
   ];

@@ -15,6 +15,19 @@ export default defineAppConfig({
   subPackages: [
     { root: 'pages/customers', pages: ['index', 'detail/index'] },
     { root: 'pages/opportunities', pages: ['index', 'detail/index'] },
+    {
+      root: 'pages/projects',
+      pages: [
+        'index',
+        'home/index',
+        'milestone/index',
+        'gallery/index',
+        'share/index',
+        'daily-log/index',
+        'issues/index',
+        'scan/index',
+      ],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -14,6 +14,14 @@ export const ROUTES = {
   customerDetail: '/pages/customers/detail/index',
   funnel: '/pages/opportunities/index',
   opportunityDetail: '/pages/opportunities/detail/index',
+  projects: '/pages/projects/index',
+  projectHome: '/pages/projects/home/index',
+  milestone: '/pages/projects/milestone/index',
+  projectGallery: '/pages/projects/gallery/index',
+  projectShare: '/pages/projects/share/index',
+  dailyLog: '/pages/projects/daily-log/index',
+  siteIssues: '/pages/projects/issues/index',
+  scan: '/pages/projects/scan/index',
 } as const;
 
 const REGISTERED_PAGES: ReadonlySet<string> = new Set(Object.values(ROUTES));

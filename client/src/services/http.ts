@@ -8,7 +8,7 @@ import { ROUTES } from '../routes';
 import { ApiError } from './api-error';
 
 /** Same origin in the browser (the API serves the H5 build); an absolute URL in the mini-program. */
-const API_BASE =
+export const API_BASE =
   process.env.TARO_ENV === 'h5'
     ? '/api/v1'
     : (process.env.TARO_APP_API_BASE ?? 'http://127.0.0.1:3000/api/v1');
@@ -75,10 +75,47 @@ export async function request<T>(method: Method, path: string, options: RequestO
   throw error;
 }
 
+/**
+ * A multipart upload of one local file (`platform.uploadFile`), answered and failing like `request`.
+ * The body is JSON text: `wx.uploadFile` hands it over unparsed.
+ */
+export async function upload<T>(
+  path: string,
+  filePath: string,
+  formData: Record<string, string>,
+  options: Pick<RequestOptions, 'toast'> = {},
+): Promise<T> {
+  const token = getToken();
+  const header: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  let response: { statusCode: number; data: string };
+  try {
+    response = await platform.uploadFile({ url: buildUrl(path), filePath, name: 'file', formData, header });
+  } catch {
+    const error = new ApiError(0, 'NETWORK_ERROR', '上传失败，请检查网络后重试');
+    if (options.toast !== false) platform.toast(error.message);
+    throw error;
+  }
+  let data: unknown = null;
+  try {
+    data = response.data ? JSON.parse(response.data) : null;
+  } catch {
+    // Not JSON (a proxy's error page): reported below by status.
+  }
+  if (response.statusCode >= 200 && response.statusCode < 300) return data as T;
+  const error = toApiError(response.statusCode, data);
+  if (options.toast !== false) platform.toast(error.message);
+  if (response.statusCode === 401 && SESSION_ENDING_CODES.has(error.code)) await endSession();
+  throw error;
+}
+
 export const http = {
   get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, options),
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
     request<T>('POST', path, { ...options, body }),
   put: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
     request<T>('PUT', path, { ...options, body }),
+  patch: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('PATCH', path, { ...options, body }),
+  delete: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('DELETE', path, options),
+  upload,
 };

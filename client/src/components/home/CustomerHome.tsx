@@ -2,6 +2,7 @@ import { Text } from '@tarojs/components';
 import { HomeLayout } from './HomeLayout';
 import { HomeSections } from './HomeSections';
 import { SubscribeConsentButton } from './SubscribeConsentButton';
+import { myProjectsEntry } from './projectEntries';
 import type { RoleHomeProps } from './types';
 
 export function CustomerHome({ user, onLogout }: RoleHomeProps) {
@@ -11,10 +12,7 @@ export function CustomerHome({ user, onLogout }: RoleHomeProps) {
         {user.customerName ?? ''}
       </Text>
       <HomeSections
-        entries={[
-          { key: 'milestones', title: '项目节点', description: '查看进度并确认验收' },
-          { key: 'payments', title: '付款', description: '待付款项与付款记录' },
-        ]}
+        entries={[myProjectsEntry, { key: 'payments', title: '付款', description: '待付款项与付款记录' }]}
       />
       {/* Until the milestone page lands; it will ask through the same hook before its confirm button. */}
       <SubscribeConsentButton moment="milestone_confirm" label="订阅进度提醒" />

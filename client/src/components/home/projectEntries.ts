@@ -1,0 +1,29 @@
+import { platform } from '../../platform';
+import { ROUTES } from '../../routes';
+import { messageOf } from '../ui/errors';
+import type { HomeEntry } from './HomeSections';
+
+export const myProjectsEntry: HomeEntry = {
+  key: 'projects',
+  id: 'projects-entry',
+  title: '我的项目',
+  description: '进度、节点验收、现场照片',
+  onClick: () => void platform.navigateTo(ROUTES.projects),
+};
+
+/**
+ * 扫一扫: scan here (WeChat's scanner, or a typed code in a browser), then let the projects
+ * subpackage read the code, so that its parser stays out of the main package.
+ */
+export const scanEntry: HomeEntry = {
+  key: 'scan',
+  id: 'scan-entry',
+  title: '扫一扫',
+  description: '扫描项目二维码，打开施工日志',
+  onClick: () => {
+    platform.scanCode().then(
+      (text) => platform.navigateTo(`${ROUTES.scan}?text=${encodeURIComponent(text)}`),
+      (error: unknown) => platform.toast(messageOf(error)),
+    );
+  },
+};

@@ -1,0 +1,82 @@
+import { useCallback, useState } from 'react';
+import { useDidShow, useRouter } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import type { MilestoneDetail } from '@gantry/shared';
+import { messageOf } from '../../../components/ui/errors';
+import { formatDate, formatDateTime, getMilestone } from '../../../services/projects';
+import { getSessionUser } from '../../../store/session';
+import { ConfirmActions } from './ConfirmActions';
+import { Rounds } from './Rounds';
+import { SubmitForm } from './SubmitForm';
+import '../../../components/projects/projects.css';
+
+/** Statuses from which the site may submit (again) for confirmation. */
+const SUBMITTABLE = new Set(['pending', 'in_progress', 'rejected']);
+
+function Header({ milestone }: { milestone: MilestoneDetail }) {
+  return (
+    <View className="project-card">
+      <View className="project-row">
+        <Text id="milestone-name" className="project-name">
+          {milestone.name}
+        </Text>
+        <Text id="milestone-status" className={`project-tag status-${milestone.status}`}>
+          {milestone.statusLabel}
+        </Text>
+      </View>
+      <Text className="project-meta">
+        计划 {formatDate(milestone.plannedStart)} ~ {formatDate(milestone.plannedEnd)}
+        {milestone.actualEnd ? ` · 实际完成 ${formatDate(milestone.actualEnd)}` : ''}
+      </Text>
+      {milestone.autoConfirmAt && (
+        <Text id="milestone-auto-confirm" className="project-meta">
+          {formatDateTime(milestone.autoConfirmAt)} 前未处理将自动确认
+        </Text>
+      )}
+    </View>
+  );
+}
+
+/** 节点详情: the evidence of each round; the customer confirms or rejects, the site submits. */
+export default function MilestonePage() {
+  const id = useRouter().params.id ?? '';
+  const role = getSessionUser()?.role;
+  const [milestone, setMilestone] = useState<MilestoneDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      setMilestone(await getMilestone(id));
+      setError(null);
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  }, [id]);
+
+  useDidShow(() => {
+    if (id) void reload();
+  });
+
+  if (!milestone) {
+    return (
+      <View className="page">
+        <Text className="hint">{error ?? '加载中…'}</Text>
+      </View>
+    );
+  }
+  const customer = role === 'customer';
+  const site = role === 'pm' || role === 'engineer';
+  return (
+    <View className="page milestone-page">
+      <Header milestone={milestone} />
+      {customer && milestone.status === 'awaiting_confirmation' && (
+        <ConfirmActions milestone={milestone} onDone={() => void reload()} />
+      )}
+      {site && SUBMITTABLE.has(milestone.status) && (
+        <SubmitForm milestone={milestone} onDone={() => void reload()} />
+      )}
+      <Text className="project-section-title">验收记录</Text>
+      <Rounds milestone={milestone} staff={!customer} />
+    </View>
+  );
+}

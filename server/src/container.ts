@@ -54,6 +54,8 @@ import { createSiteModule, siteModels } from './modules/site/site.module';
 import { responseClockModel } from './modules/feedback/response-clock.model';
 import { responseClockRoutes } from './modules/feedback/response-clock.routes';
 import { ResponseClockService } from './modules/feedback/response-clock.service';
+import { chatModels } from './modules/feedback/chat.model';
+import { createChatModule } from './modules/feedback/chat.module';
 
 /** Integrations a test may replace with its own (they still speak to the WeChat simulator). */
 export interface Integrations {
@@ -103,6 +105,7 @@ export async function buildContainer(
     files: fileModel(conn),
     ...siteModels(conn),
     responseClocks: responseClockModel(conn),
+    ...chatModels(conn),
   };
   const audit = new AuditLog(conn);
   const jobRuns = jobRunModel(conn);
@@ -177,6 +180,17 @@ export async function buildContainer(
     limits: config.files,
   });
   const responseClock = new ResponseClockService({ ...models, policy, lock: new RedisLock(redis) });
+  const chat = createChatModule({
+    ...models,
+    policy,
+    projectAccess,
+    files,
+    responseClock,
+    audit,
+    events,
+    redis,
+    logger,
+  });
   const site = createSiteModule({
     ...models,
     projectAccess,
@@ -197,6 +211,8 @@ export async function buildContainer(
     ...site.services,
     files,
     responseClock,
+    chat: chat.chat,
+    chatReads: chat.reads,
     ...notifications.services,
   };
 
@@ -214,6 +230,7 @@ export async function buildContainer(
     ...crmScoring.routes,
     ...fileRoutes(files, sessions, config.files.maxBytes),
     ...responseClockRoutes(responseClock),
+    ...chat.routes,
     ...site.routes,
     ...jobsRoutes(scheduler),
     ...notifications.routes,
@@ -228,6 +245,7 @@ export async function buildContainer(
     audit,
     events,
     outboxWorker: notifications.worker,
+    chatWaits: chat.waits,
     policy,
     projectAccess,
     timeline,
@@ -237,7 +255,7 @@ export async function buildContainer(
     scheduler,
     routes,
     async close() {
-      await Promise.all([scheduler.stop(), notifications.worker.stop()]);
+      await Promise.all([scheduler.stop(), notifications.worker.stop(), chat.waits.close()]);
       await Promise.allSettled([conn.close(), redis.quit()]);
     },
   };

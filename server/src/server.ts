@@ -44,6 +44,7 @@ export async function startServer(
   const close = () =>
     (closing ??= (async () => {
       state.shuttingDown = true;
+      void container.chatWaits.close(); // pending long polls answer now instead of holding up the drain
       const schedulerStopped = Promise.all([container.scheduler.stop(), container.outboxWorker.stop()]);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

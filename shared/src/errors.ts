@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   FILE_UNREADABLE: { status: 400, message: '文件已损坏或无法识别' },
   FILE_LINK_INVALID: { status: 403, message: '文件链接无效或已过期，请刷新后重试' },
   SHARE_EXPIRED: { status: 410, message: '分享链接已过期或已被撤销' },
+  CHAT_RETRACT_EXPIRED: { status: 409, message: '消息发送已超过 2 分钟，不能撤回' },
   RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
   UPSTREAM_UNAVAILABLE: { status: 502, message: '微信服务暂时不可用，请稍后再试' },
   SERVICE_UNAVAILABLE: { status: 503, message: '服务暂不可用' },

@@ -14,3 +14,4 @@ export * from './site';
 export * from './feedback';
 export * from './portal';
 export * from './response-times';
+export * from './chat';

@@ -1,20 +1,32 @@
 /**
  * Imports customers from an .xlsx through the same service as the API:
  *   node --import tsx scripts/import-customers.ts <file.xlsx> [--dry-run] [--owner <username>]
+ *   node --import tsx scripts/import-customers.ts --template <out.xlsx>
  * Without --owner the customers go to the shared pool. Prints a report of every skipped row.
+ * Columns: 客户名称*, 客户类型*, 电话, 来源, 推荐客户 (an existing customer's name, or one further up
+ * the file; makes the row a referral), 标签, 联系人1/职务1/电话1, 联系人2/职务2/电话2 …, 更多联系人, 备注.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { SingleBar, Presets } from 'cli-progress';
 import { buildContainer, type Container } from '../server/src/container';
 import { loadConfig } from '../server/src/core/config';
 import { createLogger } from '../server/src/core/logger';
-import { CustomerImporter, type ImportReport } from '../server/src/modules/crm/customer-import';
+import {
+  CustomerImporter,
+  templateWorkbook,
+  type ImportReport,
+} from '../server/src/modules/crm/customer-import';
 
 export interface CliArgs {
   file: string;
   dryRun: boolean;
   owner?: string;
+  /** Write the import template to this path instead of importing. */
+  template?: string;
 }
+
+const USAGE =
+  '用法：import-customers.ts <file.xlsx> [--dry-run] [--owner <username>] | --template <out.xlsx>';
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = { file: '', dryRun: false };
@@ -22,10 +34,12 @@ export function parseArgs(argv: string[]): CliArgs {
     const a = argv[i]!;
     if (a === '--dry-run') args.dryRun = true;
     else if (a === '--owner') args.owner = argv[++i];
+    else if (a === '--template') args.template = argv[++i] ?? '';
     else if (a.startsWith('--')) throw new Error(`未知参数 ${a}`);
     else args.file = a;
   }
-  if (!args.file) throw new Error('用法：import-customers.ts <file.xlsx> [--dry-run] [--owner <username>]');
+  if (args.template === '') throw new Error('--template 需要一个输出文件路径');
+  if (!args.file && !args.template) throw new Error(USAGE);
   if (args.owner === '') throw new Error('--owner 需要一个用户名');
   return args;
 }
@@ -72,8 +86,18 @@ export async function importCustomers(
   }
 }
 
+/** The template needs no database: the header, numbered contact groups and an example row. */
+export async function writeTemplate(path: string): Promise<void> {
+  await writeFile(path, await templateWorkbook());
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.template) {
+    await writeTemplate(args.template);
+    process.stdout.write(`已生成导入模板：${args.template}\n`);
+    return;
+  }
   const container = await buildContainer(loadConfig(), createLogger('warn'));
   try {
     await importCustomers(container, args);

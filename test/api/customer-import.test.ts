@@ -12,17 +12,24 @@ let lina: { id: string; token: string };
 let wang: { id: string; token: string };
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** The single-contact header of earlier files: still read (联系人 = 联系人1). */
 const HEADER = ['客户名称', '客户类型', '电话', '来源', '标签', '联系人', '联系人职务', '联系人电话'];
+/** What the template and the export write. */
+const LAYOUT = [
+  ...['客户名称', '客户类型', '电话', '来源', '推荐客户', '标签'],
+  ...['联系人1', '职务1', '电话1', '联系人2', '职务2', '电话2', '联系人3', '职务3', '电话3'],
+  ...['更多联系人', '备注'],
+];
 
 async function salesperson(username: string, name: string) {
   const user = await sys.seed.staff('sales', { username, name });
   return { id: user.id, token: await sys.loginStaff(username, user.password) };
 }
 
-async function workbook(rows: Array<Array<string | number>>): Promise<Buffer> {
+async function workbook(rows: Array<Array<string | number>>, header: string[] = HEADER): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('客户');
-  ws.addRow(HEADER);
+  ws.addRow(header);
   for (const r of rows) ws.addRow(r);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -125,6 +132,113 @@ describe('customer import', () => {
   });
 });
 
+describe('several contacts per row and referrals', () => {
+  const HEADER2 = [
+    ...['客户名称', '客户类型', '电话', '来源', '推荐客户'],
+    ...['联系人1', '职务1', '电话1', '联系人2', '职务2', '电话2', '更多联系人'],
+  ];
+  // Rows 2…7: a referral to a customer in the CRM, one to row 2 of the same file, and four bad rows.
+  const ROWS2: Array<Array<string | number>> = [
+    [
+      '绿城建工有限公司',
+      '民营企业',
+      '0571-8765 4321',
+      '',
+      '钱塘建设集团有限公司',
+      '王总',
+      '总经理',
+      '13811112222',
+      '李工',
+      '工程部',
+      '138 3333 4444',
+      '赵六/财务/13855556666',
+    ],
+    ['钱江装饰工程公司', '民营企业', '13866667777', '客户转介绍', '绿城建工', '孙经理', '', '13877778888'],
+    ['未知推荐公司', '民营企业', '13899990000', '', '不存在的推荐人'],
+    ['宏远推荐公司', '民营企业', '13899990001', '', '宏远建设有限公司'],
+    ['缺姓名公司', '民营企业', '13899990002', '', '', '', '采购', '13899990003'],
+    ['来源冲突公司', '民营企业', '13899990004', '展会', '钱塘建设集团'],
+  ];
+  let referrerId: string;
+
+  beforeAll(async () => {
+    const res = await sys.api.post(
+      '/api/v1/customers',
+      { name: '钱塘建设集团', type: 'private_company' },
+      lina.token,
+    );
+    expect(res.status).toBe(201);
+    referrerId = res.body.id;
+  });
+
+  const expectBadRows = (skipped: Array<{ row: number; reasons: string[] }>) => {
+    expect(skipped).toEqual([
+      expect.objectContaining({ row: 4, reasons: ['推荐客户「不存在的推荐人」不存在或无权查看'] }),
+      // Another salesperson's customer is as unknown as a missing one.
+      expect.objectContaining({ row: 5, reasons: ['推荐客户「宏远建设有限公司」不存在或无权查看'] }),
+      expect.objectContaining({ row: 6, reasons: ['联系人1：填写了职务或电话，但缺少姓名'] }),
+      expect.objectContaining({ row: 7, reasons: ['填写了推荐客户，来源须为「客户转介绍」或留空'] }),
+    ]);
+  };
+
+  it('a dry run accepts referrers in the CRM and further up the file, refuses unknown ones, writes nothing', async () => {
+    const before = await count();
+    const res = await upload(await workbook(ROWS2, HEADER2), 'dryRun=true', lina.token);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ dryRun: true, totalRows: 6, imported: 2 });
+    expectBadRows(res.body.skipped);
+    expect(await count()).toBe(before);
+  });
+
+  it('imports every contact of a row and links the referring customer; a second run imports nothing', async () => {
+    const file = await workbook(ROWS2, HEADER2);
+    const res = await upload(file, 'dryRun=false', lina.token);
+    expect(res.body).toMatchObject({ dryRun: false, totalRows: 6, imported: 2 });
+    expectBadRows(res.body.skipped);
+
+    const [lvcheng] = (await sys.api.get('/api/v1/customers?q=绿城建工', lina.token)).body.items;
+    expect(lvcheng).toMatchObject({
+      source: 'referral',
+      referredBy: referrerId,
+      contacts: [
+        { name: '王总', title: '总经理', phone: '13811112222' },
+        { name: '李工', title: '工程部', phone: '138 3333 4444' },
+        { name: '赵六', title: '财务', phone: '13855556666' },
+      ],
+    });
+    const [qianjiang] = (await sys.api.get('/api/v1/customers?q=钱江装饰', lina.token)).body.items;
+    expect(qianjiang).toMatchObject({ source: 'referral', referredBy: lvcheng.id });
+    expect(qianjiang.contacts).toEqual([{ name: '孙经理', title: '', phone: '13877778888' }]);
+    // A contact's phone is a duplicate key too.
+    const dup = await sys.api.post(
+      '/api/v1/customers',
+      { name: '另一家公司', type: 'private_company', phone: '13833334444' },
+      wang.token,
+    );
+    expect(dup.status).toBe(409);
+
+    const again = await upload(file, 'dryRun=false', lina.token);
+    expect(again.body.imported).toBe(0);
+    expect(again.body.skipped.map((s: { row: number }) => s.row)).toEqual([2, 3, 4, 5, 6, 7]);
+  });
+
+  it('serves a template in the same layout, which imports as it is (its example row refused)', async () => {
+    const res = await fetch(`${sys.baseUrl}/api/v1/customers/import/template`, {
+      headers: { authorization: `Bearer ${lina.token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(XLSX);
+    const bytes = await res.arrayBuffer();
+    const file = Buffer.from(bytes);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes);
+    expect((wb.worksheets[0]!.getRow(1).values as string[]).slice(1)).toEqual(LAYOUT);
+    const dry = await upload(file, 'dryRun=true', lina.token);
+    expect(dry.body).toMatchObject({ totalRows: 1, imported: 0 });
+    expect(dry.body.skipped[0].reasons).toEqual(['推荐客户「已在系统中的推荐客户名称」不存在或无权查看']);
+  });
+});
+
 describe('customer export', () => {
   it("streams the salesperson's own and pool customers, not another salesperson's, with a Chinese header", async () => {
     await sys.seed.customer({ name: '公共池客户甲' });
@@ -140,7 +254,7 @@ describe('customer export', () => {
     await wb.xlsx.load(await res.arrayBuffer());
     const ws = wb.worksheets[0]!;
     const header = (ws.getRow(1).values as string[]).slice(1);
-    expect(header).toEqual([...HEADER, '备注', '负责人', '客户等级', '创建时间']);
+    expect(header).toEqual([...LAYOUT, '负责人', '客户等级', '创建时间']);
     const names: string[] = [];
     ws.eachRow((row, n) => {
       if (n > 1) names.push(String(row.getCell(1).value));

@@ -3,10 +3,12 @@ import { defineRoute, type AnyRoute } from '../../core/http/route';
 import {
   CustomerImporter,
   XLSX_MIME,
+  exportCustomers,
   exportFileName,
   importQuerySchema,
   importReportSchema,
   notXlsx,
+  templateWorkbook,
 } from './customer-import';
 import type { CustomerService } from './customer.service';
 
@@ -48,15 +50,30 @@ export function customerImportRoutes(customers: CustomerService): AnyRoute[] {
       auth: 'staff',
       query: customerListQuerySchema,
       handler: async ({ query, actor, ctx }) => {
-        const stream = await importer.export(actor, query);
-        const name = exportFileName();
-        ctx.set('Content-Type', XLSX_MIME);
-        ctx.set(
-          'Content-Disposition',
-          `attachment; filename="customers.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
-        );
+        const stream = await exportCustomers(customers, actor, query);
+        attachment(ctx, 'customers.xlsx', exportFileName());
         return stream;
       },
     }),
+    defineRoute({
+      method: 'get',
+      path: '/customers/import/template',
+      summary: 'An .xlsx with the import header (numbered contact groups, 推荐客户) and one example row',
+      tags,
+      auth: ['admin', 'sales'],
+      handler: async ({ ctx }) => {
+        const file = await templateWorkbook();
+        attachment(ctx, 'customer-import-template.xlsx', '客户导入模板.xlsx');
+        return file;
+      },
+    }),
   ];
+}
+
+function attachment(ctx: { set(name: string, value: string): void }, ascii: string, name: string): void {
+  ctx.set('Content-Type', XLSX_MIME);
+  ctx.set(
+    'Content-Disposition',
+    `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+  );
 }

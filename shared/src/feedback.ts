@@ -135,6 +135,7 @@ export const complaintSchema = z.object({
   overdue: z.boolean(),
   acknowledgedAt: z.string().nullable(),
   acknowledgedBy: personSchema.nullable(),
+  acknowledgeNote: z.string().nullable(),
   resolution: z.string().nullable(),
   resolvedAt: z.string().nullable(),
   resolvedBy: personSchema.nullable(),
@@ -255,6 +256,7 @@ export const repairListQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   status: z.enum(REPAIR_STATUSES).optional(),
+  projectId: objectIdSchema.optional(),
   overdue: boolQuery,
 });
 export type RepairListQuery = z.output<typeof repairListQuerySchema>;
@@ -283,6 +285,7 @@ export const repairSchema = z.object({
   visitAt: z.string().nullable(),
   fixNote: z.string().nullable(),
   fixedAt: z.string().nullable(),
+  fixedBy: personSchema.nullable(),
   confirmedAt: z.string().nullable(),
   rating: z.number().int().nullable(),
   ratingComment: z.string().nullable(),

@@ -4,6 +4,7 @@ import type { ScoringService } from './modules/crm/scoring/scoring.service';
 import type { DigestService } from './modules/notifications/digest.service';
 import type { OutboxQueue } from './modules/notifications/outbox.queue';
 import type { NoticeModel } from './modules/notifications/notice.model';
+import type { FileService } from './modules/files/file.service';
 
 /** The services the jobs call (the container's services object satisfies it). */
 export interface JobServices {
@@ -11,6 +12,7 @@ export interface JobServices {
   digest: DigestService;
   outboxQueue: OutboxQueue;
   scoring: ScoringService;
+  files: FileService;
 }
 
 /**
@@ -46,5 +48,12 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
     cron: '0 0 3 * * *',
     timeoutMs: 30 * 60_000,
     run: () => services.scoring.recompute(),
+  });
+  scheduler.register({
+    name: 'files.purge-unattached',
+    description: '删除上传后 30 天仍未关联到任何记录的文件',
+    cron: '0 0 4 * * *',
+    timeoutMs: 10 * 60_000,
+    run: () => services.files.purgeUnattached(30),
   });
 }

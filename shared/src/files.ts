@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { objectIdSchema } from './auth';
+import { cursorQuerySchema } from './pagination';
 
 /**
  * Photos and files. The type of an upload is decided by its content (magic bytes), never by its
@@ -44,6 +45,11 @@ export type FileUploadFields = z.output<typeof fileUploadFieldsSchema>;
 
 export const fileIdParamsSchema = z.strictObject({ id: objectIdSchema });
 
+/** A project's gallery: `?kind=image` for photos only, `document` for PDFs. */
+export const FILE_KINDS = ['image', 'document'] as const;
+export const fileListQuerySchema = cursorQuerySchema.extend({ kind: z.enum(FILE_KINDS).optional() });
+export type FileListQuery = z.output<typeof fileListQuerySchema>;
+
 /** `?exp=&sig=` of a signed content URL; absent on a normal authenticated request. */
 export const fileContentQuerySchema = z.strictObject({
   exp: z.coerce.number().int().positive().optional(),
@@ -72,3 +78,5 @@ export const fileRefSchema = z.object({
   uploadedBy: z.object({ id: z.string(), name: z.string() }),
 });
 export type FileRef = z.infer<typeof fileRefSchema>;
+
+export const filePageSchema = z.object({ items: z.array(fileRefSchema), nextCursor: z.string().nullable() });

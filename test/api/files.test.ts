@@ -363,3 +363,46 @@ describe('files: attach() and refs() for other modules', () => {
     expect((await fetchBytes(ref!.url)).status).toBe(200);
   });
 });
+
+describe('files: project gallery and clean-up', () => {
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+  it("lists a project's files newest first, paged; the customer sees only customer-visible ones", async () => {
+    const projectC = await project('F-C', who.custA.actor.customerId!, who.pm.actor.id, [who.eng.actor.id]);
+    const shown = await uploaded(who.eng.token, await jpeg(80, 80), {
+      projectId: projectC,
+      customerVisible: 'true',
+    });
+    const hidden = await uploaded(who.eng.token, await jpeg(80, 80), { projectId: projectC });
+    const doc = await uploaded(who.pm.token, pdf, {
+      projectId: projectC,
+      customerVisible: 'true',
+      type: 'application/pdf',
+    });
+    const list = (token: string, q = '') => sys.api.get(`/api/v1/projects/${projectC}/files${q}`, token);
+    const ids = (res: { body: { items: FileRef[] } }) => res.body.items.map((f) => f.id);
+
+    expect(ids(await list(who.custA.token))).toEqual([doc.id, shown.id]);
+    expect(ids(await list(who.custA.token, '?kind=image'))).toEqual([shown.id]);
+    const first = await list(who.eng.token, '?limit=2');
+    expect(ids(first)).toEqual([doc.id, hidden.id]);
+    expect(ids(await list(who.eng.token, `?limit=2&cursor=${first.body.nextCursor}`))).toEqual([shown.id]);
+    expect((await list(who.custB.token)).status).toBe(404);
+    expect((await list(who.outsider.token)).status).toBe(404);
+  });
+
+  it('purges uploads never attached to a record, bytes included; attached ones stay', async () => {
+    const files = sys.server.container.services.files;
+    const abandoned = await uploaded(who.eng.token, await jpeg(40, 40));
+    const kept = await uploaded(who.eng.token, await jpeg(40, 40));
+    await files.attach(who.eng.actor, [kept.id], { projectId: projectA, customerVisible: false });
+    expect((await files.purgeUnattached(30)).deleted).toBe(0);
+    const stored = (await sys.server.container.models.files.findById(abandoned.id).lean())!;
+    await new Promise((r) => setTimeout(r, 1100)); // ObjectId time has one-second resolution
+    expect((await files.purgeUnattached(0)).deleted).toBeGreaterThanOrEqual(1);
+    expect((await sys.api.get(`/api/v1/files/${abandoned.id}`, who.eng.token)).status).toBe(404);
+    expect(fs.existsSync(path.join(dataDir, ...stored.storageKey.split('/')))).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, ...`${stored.storageKey}.thumb`.split('/')))).toBe(false);
+    expect((await fetchBytes(unsigned(kept), who.eng.token)).status).toBe(200);
+  });
+});

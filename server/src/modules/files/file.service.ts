@@ -1,15 +1,24 @@
 import type { Readable } from 'node:stream';
 import { Types } from 'mongoose';
-import { FILE_LIMITS, type FileRef, type FileVariant } from '@gantry/shared';
+import {
+  DOCUMENT_MIME_TYPES,
+  IMAGE_MIME_TYPES,
+  type FileListQuery,
+  type FileRef,
+  type FileVariant,
+  type Page,
+} from '@gantry/shared';
 import type { AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
 import { AppError, NotFoundError } from '../../core/errors';
-import { tooLarge } from '../../core/files/multipart';
+import { paginateById } from '../../core/pagination';
+import type { MongoFilter } from '../../core/policy';
 import type { UrlSigner } from '../../core/files/signed-url';
 import { FileMissingError, type FileStorage } from '../../core/files/storage';
 import type { ProjectAccess } from '../projects/project.policy';
 import { processUpload } from './file-content';
+import { cleanName, keyFor, readLimited } from './file-upload-input';
 import type { FileDoc, FileModel } from './file.model';
 
 export interface FileServiceDeps {
@@ -180,6 +189,39 @@ export class FileService {
       : { stream, mime: doc.mime, size: doc.size, name: doc.name, sha256: doc.sha256, maxAge };
   }
 
+  /** A project's files the actor may see, newest first; customers get the customer-visible ones only. */
+  async listForProject(actor: Actor, projectId: string, query: FileListQuery): Promise<Page<FileRef>> {
+    await this.deps.projectAccess.get(actor, projectId, 'read');
+    const filter: MongoFilter = { projectId: new Types.ObjectId(projectId) };
+    if (actor.role === 'customer') filter.customerVisible = true;
+    if (query.kind) filter.mime = { $in: query.kind === 'image' ? IMAGE_MIME_TYPES : DOCUMENT_MIME_TYPES };
+    return paginateById(this.deps.files, filter, query, (doc) => this.toRef(doc));
+  }
+
+  /**
+   * Deletes uploads never bound to a record (a form abandoned after its photos were sent) once
+   * they are `days` old. The record goes first, guarded on still being unbound, so a file attached
+   * meanwhile keeps its bytes.
+   */
+  async purgeUnattached(days: number): Promise<{ deleted: number }> {
+    const cutoff = Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - days * 86_400);
+    let deleted = 0;
+    for (;;) {
+      const docs = await this.deps.files
+        .find({ projectId: null, _id: { $lt: cutoff } }, { storageKey: 1, thumbKey: 1 })
+        .limit(200)
+        .lean<Array<Pick<FileDoc, '_id' | 'storageKey' | 'thumbKey'>>>();
+      if (docs.length === 0) return { deleted };
+      for (const doc of docs) {
+        const gone = await retryTransient(() => this.deps.files.deleteOne({ _id: doc._id, projectId: null }));
+        if (gone.deletedCount !== 1) continue;
+        deleted += 1;
+        const keys = [doc.storageKey, doc.thumbKey].filter((k): k is string => k !== null);
+        await Promise.all(keys.map((k) => this.deps.storage.delete(k)));
+      }
+    }
+  }
+
   private async findByIds(ids: string[]): Promise<FileDoc[]> {
     const valid = ids.filter((id) => Types.ObjectId.isValid(id) && /^[0-9a-f]{24}$/.test(id));
     if (valid.length === 0) return [];
@@ -226,45 +268,3 @@ const isUploader = (actor: Actor, doc: FileDoc) =>
   doc.uploaderId === actor.id && doc.uploaderKind === actor.kind;
 const isBoundTo = (doc: FileDoc, projectId: string) =>
   doc.projectId !== null && String(doc.projectId) === projectId;
-
-/** Storage keys by month keep folders small and make lifecycle rules on object storage easy. */
-function keyFor(id: Types.ObjectId): string {
-  const at = id.getTimestamp();
-  return `${at.getUTCFullYear()}/${String(at.getUTCMonth() + 1).padStart(2, '0')}/${id}`;
-}
-
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'application/pdf': 'pdf',
-};
-
-/** The display name: no folders, no control characters, bounded; a name is made up when none is left. */
-function cleanName(filename: string, mime: string): string {
-  const base = filename.split(/[\\/]/).pop() ?? '';
-  const clean = [...base]
-    .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f)
-    .join('')
-    .trim()
-    .slice(0, FILE_LIMITS.nameMaxLength);
-  return clean || `file.${EXTENSIONS[mime] ?? 'bin'}`;
-}
-
-async function readLimited(body: Readable | Buffer, maxBytes: number): Promise<Buffer> {
-  if (Buffer.isBuffer(body)) {
-    if (body.length > maxBytes) throw tooLarge(maxBytes);
-    return body;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      body.destroy();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}

@@ -141,7 +141,11 @@ describe('site issues: reporting and assignment', () => {
 
 describe('site issues: status machine', () => {
   it('open → in_progress → resolved (with photos) → reopened → … → closed by the PM', async () => {
+    const notices = sys.server.container.models.notices;
+    const toEng = { eventType: 'site_issue.assigned', recipientId: ids.eng };
+    const before = await notices.countDocuments(toEng);
     const { id } = (await report(who.eng, { assigneeId: ids.eng })).body;
+    expect(await notices.countDocuments(toEng)).toBe(before); // taking it yourself needs no notice
     expect((await act(id, 'start', who.eng)).body.status).toBe('in_progress');
 
     const p = await photo(who.eng);

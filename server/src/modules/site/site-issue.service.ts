@@ -25,7 +25,7 @@ import type { ProjectAccess } from '../projects/project.policy';
 import type { TimelineService } from '../projects/timeline.service';
 import type { SiteIssueDoc, SiteIssueModel } from './site-issue.model';
 import { toObjectIds, type SitePhotoFiles } from './site-photos';
-import { presentSiteIssues } from './site-issue.view';
+import { presentSiteIssues, syncIssueTimeline } from './site-issue.view';
 
 export interface SiteIssueServiceDeps {
   siteIssues: SiteIssueModel;
@@ -80,7 +80,7 @@ export class SiteIssueService {
     const doc = created.toObject() as SiteIssueDoc;
     await this.audit(actor, 'site_issue.created', doc._id, undefined, { status: 'open' }, requestId);
     if (doc.assigneeId) await this.assigned(actor, project, doc, requestId, null);
-    await this.syncTimeline(doc);
+    await syncIssueTimeline(this.deps.timeline, doc);
     return this.presentOne(actor, doc);
   }
 
@@ -123,7 +123,7 @@ export class SiteIssueService {
       await this.audit(actor, 'site_issue.updated', issue._id, before, input, requestId);
       const updated = await this.reload(issue._id);
       if (reassigned && updated.assigneeId) await this.assigned(actor, project, updated, requestId, issue);
-      await this.syncTimeline(updated);
+      await syncIssueTimeline(this.deps.timeline, updated);
       return this.presentOne(actor, updated);
     });
   }
@@ -169,7 +169,7 @@ export class SiteIssueService {
       const before = { status: from, ...(step.to === 'open' ? { resolution: issue.resolution?.note } : {}) };
       await this.audit(actor, 'site_issue.status_changed', issue._id, before, after, requestId);
       const updated = await this.reload(issue._id);
-      await this.syncTimeline(updated);
+      await syncIssueTimeline(this.deps.timeline, updated);
       return this.presentOne(actor, updated);
     });
   }
@@ -208,6 +208,8 @@ export class SiteIssueService {
       { assigneeId },
       requestId,
     );
+    // Taking an issue yourself needs no notice.
+    if (assigneeId === actor.id) return;
     await this.deps.events.publish(
       'site_issue.assigned',
       {
@@ -223,28 +225,6 @@ export class SiteIssueService {
       // Stable per assignment: a retried request does not notify twice.
       { id: `site_issue.assigned:${String(issue._id)}:${assigneeId}:${issue.updatedAt.getTime()}` },
     );
-  }
-
-  /** Customer-visible issues live in the timeline; hiding one hides its entry. */
-  private async syncTimeline(issue: SiteIssueDoc) {
-    const key = `site_issue:${String(issue._id)}`;
-    const entry = {
-      customerVisible: issue.customerVisible,
-      title: `现场问题：${issue.title}`,
-      summary: `${SITE_ISSUE_SEVERITY_LABELS[issue.severity]} · ${statusLabel(issue.status)}`,
-      photoIds: [...issue.photoIds, ...(issue.resolution?.photoIds ?? [])],
-    };
-    if (issue.customerVisible)
-      await this.deps.timeline.record({
-        ...entry,
-        key,
-        projectId: issue.projectId,
-        kind: 'site_issue',
-        refId: issue._id,
-        occurredAt: issue.createdAt,
-        actor: issue.reporter,
-      });
-    await this.deps.timeline.update(key, entry);
   }
 
   private async load(actor: Actor, id: string) {

@@ -1,5 +1,6 @@
 import { SITE_ISSUE_SEVERITY_LABELS, SITE_ISSUE_STATUS_LABELS, type SiteIssue } from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
+import type { TimelineService } from '../projects/timeline.service';
 import type { SiteIssueDoc } from './site-issue.model';
 import { photoLookup, type SitePhotoFiles } from './site-photos';
 
@@ -37,4 +38,26 @@ export async function presentSiteIssues(
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   }));
+}
+
+/** Customer-visible issues live in the project's timeline; hiding one hides its entry. */
+export async function syncIssueTimeline(timeline: TimelineService, issue: SiteIssueDoc): Promise<void> {
+  const key = `site_issue:${String(issue._id)}`;
+  const entry = {
+    customerVisible: issue.customerVisible,
+    title: `现场问题：${issue.title}`,
+    summary: `${SITE_ISSUE_SEVERITY_LABELS[issue.severity]} · ${SITE_ISSUE_STATUS_LABELS[issue.status]}`,
+    photoIds: [...issue.photoIds, ...(issue.resolution?.photoIds ?? [])],
+  };
+  if (issue.customerVisible)
+    await timeline.record({
+      ...entry,
+      key,
+      projectId: issue.projectId,
+      kind: 'site_issue',
+      refId: issue._id,
+      occurredAt: issue.createdAt,
+      actor: issue.reporter,
+    });
+  await timeline.update(key, entry);
 }

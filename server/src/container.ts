@@ -54,6 +54,7 @@ import { createSiteModule, siteModels } from './modules/site/site.module';
 import { responseClockModel } from './modules/feedback/response-clock.model';
 import { responseClockRoutes } from './modules/feedback/response-clock.routes';
 import { ResponseClockService } from './modules/feedback/response-clock.service';
+import { complaintModels, createComplaintsModule } from './modules/feedback/complaint.module';
 import { chatModels } from './modules/feedback/chat.model';
 import { createChatModule } from './modules/feedback/chat.module';
 
@@ -105,6 +106,7 @@ export async function buildContainer(
     files: fileModel(conn),
     ...siteModels(conn),
     responseClocks: responseClockModel(conn),
+    ...complaintModels(conn),
     ...chatModels(conn),
   };
   const audit = new AuditLog(conn);
@@ -201,6 +203,20 @@ export async function buildContainer(
     lock: new RedisLock(redis),
     directory: new AccountDirectory(models.staffUsers, models.portalAccounts),
   });
+  const complaintsModule = createComplaintsModule({
+    ...models,
+    policy,
+    projectAccess,
+    files,
+    responseClock,
+    audit,
+    events,
+    lock: new RedisLock(redis),
+    logger,
+    config: config.feedback,
+    facts: crmScoring.facts,
+    scoring: crmScoring.scoring,
+  });
   const services = {
     auth,
     invites,
@@ -211,6 +227,7 @@ export async function buildContainer(
     ...site.services,
     files,
     responseClock,
+    ...complaintsModule.services,
     chat: chat.chat,
     chatReads: chat.reads,
     ...notifications.services,
@@ -232,6 +249,7 @@ export async function buildContainer(
     ...responseClockRoutes(responseClock),
     ...chat.routes,
     ...site.routes,
+    ...complaintsModule.routes,
     ...jobsRoutes(scheduler),
     ...notifications.routes,
   ];

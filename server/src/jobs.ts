@@ -4,6 +4,7 @@ import type { ScoringService } from './modules/crm/scoring/scoring.service';
 import type { DigestService } from './modules/notifications/digest.service';
 import type { OutboxQueue } from './modules/notifications/outbox.queue';
 import type { NoticeModel } from './modules/notifications/notice.model';
+import type { EscalationService } from './modules/feedback/escalation.service';
 import type { FileService } from './modules/files/file.service';
 
 /** The services the jobs call (the container's services object satisfies it). */
@@ -12,6 +13,7 @@ export interface JobServices {
   digest: DigestService;
   outboxQueue: OutboxQueue;
   scoring: ScoringService;
+  feedbackEscalation: EscalationService;
   files: FileService;
 }
 
@@ -48,6 +50,13 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
     cron: '0 0 3 * * *',
     timeoutMs: 30 * 60_000,
     run: () => services.scoring.recompute(),
+  });
+  scheduler.register({
+    name: 'feedback.escalate-overdue',
+    description: '投诉和报修超过响应或处理时限的，升级给项目经理的上级（每个超时只升级一次）',
+    cron: '0 */10 * * * *',
+    timeoutMs: 5 * 60_000,
+    run: () => services.feedbackEscalation.escalateOverdue(),
   });
   scheduler.register({
     name: 'files.purge-unattached',

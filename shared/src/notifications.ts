@@ -13,6 +13,14 @@ export const NOTIFY_EVENTS = [
   'payment.received',
   'rating.low',
   'complaint.escalated',
+  'complaint.opened',
+  'complaint.resolved',
+  'complaint.reopened',
+  'repair.filed',
+  'repair.scheduled',
+  'repair.fixed',
+  'repair.reopened',
+  'repair.escalated',
   'chat.message',
   'customer.tier_dropped',
   'project.weekly_report',
@@ -32,6 +40,14 @@ export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = {
   'payment.received': '收到付款',
   'rating.low': '低分评价',
   'complaint.escalated': '投诉升级',
+  'complaint.opened': '新投诉',
+  'complaint.resolved': '投诉已处理',
+  'complaint.reopened': '投诉被重新打开',
+  'repair.filed': '新报修',
+  'repair.scheduled': '报修上门时间',
+  'repair.fixed': '报修已维修',
+  'repair.reopened': '报修返修',
+  'repair.escalated': '报修升级',
   'chat.message': '项目消息',
   'customer.tier_dropped': '客户降级为风险',
   'project.weekly_report': '项目周报',
@@ -86,7 +102,7 @@ export const subscribeResultsSchema = z.strictObject({
 export type SubscribeResults = z.infer<typeof subscribeResultsSchema>;
 
 /** Moments at which the client asks for subscribe consent, and the templates it asks for there. */
-export const SUBSCRIBE_MOMENTS = ['milestone_confirm', 'invoice_pay', 'change_request'] as const;
+export const SUBSCRIBE_MOMENTS = ['milestone_confirm', 'invoice_pay', 'change_request', 'repair'] as const;
 export type SubscribeMoment = (typeof SUBSCRIBE_MOMENTS)[number];
 
 export const grantViewSchema = z.object({

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { notificationsConfigSchema, parseRobotKeys } from '../modules/notifications/notifications.config';
 import { projectsConfigSchema } from '../modules/projects/milestone-templates';
 import { filesConfigSchema } from './files/files.config';
+import { feedbackConfigSchema } from '../modules/feedback/escalation.config';
 
 /**
  * Configuration is read once, from config/default.json, config/<NODE_ENV>.json and the environment,
@@ -62,6 +63,7 @@ const configSchema = z.object({
   h5: z.object({ staticDir: z.string(), wechatBridgeUrl: z.url().nullable() }),
   files: filesConfigSchema,
   notifications: notificationsConfigSchema,
+  feedback: feedbackConfigSchema,
   projects: projectsConfigSchema,
   scheduler: z.object({
     enabled: z.boolean().default(true),

@@ -112,6 +112,21 @@ describe('chat: who may read and write the thread', () => {
   });
 });
 
+describe('chat: API description', () => {
+  it('documents the chat and response-time endpoints in the OpenAPI document', async () => {
+    const doc = await sys.api.get('/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/projects/{id}/messages',
+        '/projects/{id}/messages/wait',
+        '/messages/unread',
+        '/messages/{id}/retract',
+        '/insights/response-times',
+      ]),
+    );
+  });
+});
+
 describe('chat: messages and pages', () => {
   it('numbers the thread and pages newest first, back with `before` and forward with `after`', async () => {
     const thread = await project('C-P', customerA, []);

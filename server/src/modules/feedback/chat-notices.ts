@@ -37,7 +37,7 @@ export class ChatNotices {
       to === 'customer'
         ? { customerId: String(project.customerId) }
         : { staffIds: [project.pmId, ...project.engineerIds].filter((id) => id !== null).map(String) };
-    await this.deps.events.publish(
+    const publish = this.deps.events.publish(
       'chat.message',
       {
         ...audience,
@@ -48,6 +48,11 @@ export class ChatNotices {
       },
       { id: `chat.message:${String(message._id)}`, occurredAt: message.createdAt },
     );
+    // A notice that never reached the outbox must not silence the thread for the whole window.
+    await publish.catch(async (err: unknown) => {
+      await this.deps.redis.del(windowKey(String(project._id), to));
+      throw err;
+    });
     return true;
   }
 

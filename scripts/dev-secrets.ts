@@ -24,7 +24,9 @@ export function ensureDevSecrets(dirArg = '.data/secrets'): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const appSecret = ensureValue(join(dir, 'wechat_app_secret'), () => randomBytes(16).toString('hex'));
   const apiV3Key = ensureValue(join(dir, 'apiv3_key'), () => randomText(32));
-  const filesSigningSecret = ensureValue(join(dir, 'files_signing_secret'), () => randomBytes(32).toString('hex'));
+  const filesSigningSecret = ensureValue(join(dir, 'files_signing_secret'), () =>
+    randomBytes(32).toString('hex'),
+  );
   const mchId = ensureValue(join(dir, 'mch_id'), () => `19${randomText(8, '0123456789')}`);
   const keyFile = join(dir, 'apiclient_key.pem');
   const certFile = join(dir, 'apiclient_cert.pem');

@@ -120,6 +120,8 @@ describe('files: upload', () => {
     expect(content.status).toBe(200);
     expect(content.type).toBe('image/jpeg');
     expect(content.bytes.length).toBe(ref.size);
+    expect(content.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(content.headers.get('content-security-policy')).toMatch(/sandbox/);
     const thumb = await fetchBytes(ref.thumbUrl!);
     expect(thumb.status).toBe(200);
     const meta = await sharp(thumb.bytes).metadata();
@@ -180,6 +182,10 @@ describe('files: upload', () => {
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
     const ref = await uploaded(who.pm.token, pdf, { filename: '验收单.pdf', type: 'application/pdf' });
     expect(ref).toMatchObject({ mime: 'application/pdf', width: null, height: null, thumbUrl: null });
+    const content = await fetchBytes(ref.url);
+    expect(content.type).toBe('application/pdf');
+    expect(content.headers.get('content-disposition')).toMatch(/^attachment; filename\*=UTF-8''/);
+    expect(content.bytes.equals(pdf)).toBe(true);
   });
 
   it('refuses a file over the size limit, declared or streamed', async () => {

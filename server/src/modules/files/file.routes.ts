@@ -7,6 +7,7 @@ import {
   filePageSchema,
   fileRefSchema,
   fileUploadFieldsSchema,
+  isImageMime,
   type FileVariant,
 } from '@gantry/shared';
 import { authenticate } from '../../core/auth/authenticate';
@@ -113,7 +114,9 @@ function setContentHeaders(ctx: Context, content: FileContent): void {
   if (content.sha256) ctx.etag = content.sha256;
   // Signed links are cacheable until they expire; header-authenticated answers are not shared.
   ctx.set('Cache-Control', content.maxAge > 0 ? `private, max-age=${content.maxAge}` : 'private, no-store');
-  ctx.set('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(content.name)}`);
+  // Images show inline; a PDF downloads (browsers refuse to render one in a sandboxed document).
+  const disposition = isImageMime(content.mime) ? 'inline' : 'attachment';
+  ctx.set('Content-Disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(content.name)}`);
   // User content on the API origin: never sniffed into HTML, never allowed to run scripts.
   ctx.set('X-Content-Type-Options', 'nosniff');
   ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");

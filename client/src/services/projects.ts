@@ -1,4 +1,5 @@
 import type {
+  MilestoneDecisionResult,
   MilestoneDetail,
   MilestoneStatus,
   MilestoneView,
@@ -93,15 +94,15 @@ export function getMilestone(id: string): Promise<MilestoneDetail> {
   return http.get<MilestoneDetail>(`/milestones/${enc(id)}`);
 }
 
-export function startMilestone(id: string): Promise<MilestoneView> {
-  return http.post<MilestoneView>(`/milestones/${enc(id)}/start`);
+export function startMilestone(id: string): Promise<MilestoneDetail> {
+  return http.post<MilestoneDetail>(`/milestones/${enc(id)}/start`);
 }
 
 export function submitMilestone(
   id: string,
   input: { note: string; photoIds: string[] },
-): Promise<MilestoneView> {
-  return http.post<MilestoneView>(`/milestones/${enc(id)}/submit`, input, { toast: false });
+): Promise<MilestoneDetail> {
+  return http.post<MilestoneDetail>(`/milestones/${enc(id)}/submit`, input, { toast: false });
 }
 
 export interface ConfirmInput {
@@ -110,8 +111,9 @@ export interface ConfirmInput {
   photoIds: string[];
 }
 
-export function confirmMilestone(id: string, input: ConfirmInput): Promise<MilestoneView> {
-  return http.post<MilestoneView>(`/milestones/${enc(id)}/confirm`, input, { toast: false });
+/** Idempotent: the same decision sent again answers the same result. */
+export function confirmMilestone(id: string, input: ConfirmInput): Promise<MilestoneDecisionResult> {
+  return http.post<MilestoneDecisionResult>(`/milestones/${enc(id)}/confirm`, input, { toast: false });
 }
 
 // ── shares ──────────────────────────────────────────────────────────────────────────────────

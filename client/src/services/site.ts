@@ -70,12 +70,12 @@ export function createSiteIssue(projectId: string, input: SiteIssueInput): Promi
 }
 
 export function startSiteIssue(id: string): Promise<SiteIssue> {
-  return http.post<SiteIssue>(`/issues/${enc(id)}/start`);
+  return http.post<SiteIssue>(`/site-issues/${enc(id)}/start`);
 }
 
 export function resolveSiteIssue(
   id: string,
   input: { resolution: string; photoIds: string[] },
 ): Promise<SiteIssue> {
-  return http.post<SiteIssue>(`/issues/${enc(id)}/resolve`, input, { toast: false });
+  return http.post<SiteIssue>(`/site-issues/${enc(id)}/resolve`, input, { toast: false });
 }

@@ -2,16 +2,36 @@ import { useCallback, useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { MilestoneDetail } from '@gantry/shared';
+import { Button } from '../../../components/ui';
+import { ErrorText } from '../../../components/ui/ErrorText';
 import { messageOf } from '../../../components/ui/errors';
-import { formatDate, formatDateTime, getMilestone } from '../../../services/projects';
+import { useSubmit } from '../../../hooks/useSubmit';
+import { formatDate, formatDateTime, getMilestone, startMilestone } from '../../../services/projects';
 import { getSessionUser } from '../../../store/session';
 import { ConfirmActions } from './ConfirmActions';
 import { Rounds } from './Rounds';
 import { SubmitForm } from './SubmitForm';
 import '../../../components/projects/projects.css';
 
-/** Statuses from which the site may submit (again) for confirmation. */
-const SUBMITTABLE = new Set(['pending', 'in_progress', 'rejected']);
+/** Statuses from which the site may submit (again) for confirmation: a rejection reopens the work. */
+const SUBMITTABLE = new Set(['in_progress', 'rejected']);
+
+function StartButton({ milestone, onDone }: { milestone: MilestoneDetail; onDone: () => void }) {
+  const { busy, error, run } = useSubmit();
+  const start = () =>
+    void run(async () => {
+      await startMilestone(milestone.id);
+      onDone();
+    });
+  return (
+    <View className="actions">
+      <Button id="milestone-start" block type="primary" loading={busy} onClick={start}>
+        开始施工
+      </Button>
+      <ErrorText id="start-error" message={error} />
+    </View>
+  );
+}
 
 function Header({ milestone }: { milestone: MilestoneDetail }) {
   return (
@@ -71,6 +91,9 @@ export default function MilestonePage() {
       <Header milestone={milestone} />
       {customer && milestone.status === 'awaiting_confirmation' && (
         <ConfirmActions milestone={milestone} onDone={() => void reload()} />
+      )}
+      {site && milestone.status === 'pending' && (
+        <StartButton milestone={milestone} onDone={() => void reload()} />
       )}
       {site && SUBMITTABLE.has(milestone.status) && (
         <SubmitForm milestone={milestone} onDone={() => void reload()} />

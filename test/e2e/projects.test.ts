@@ -1,0 +1,220 @@
+import sharp from 'sharp';
+import type { MilestoneView } from '@gantry/shared';
+import { uploadPhoto } from '../support/portal-project';
+import { useBrowser, UI_TIMEOUT } from './harness';
+
+/**
+ * The milestone round trip in the H5 build: an engineer submits a milestone with a photo chosen
+ * through the page's file chooser, the customer (simulated WeChat sign-in) confirms it, and the
+ * engineer sees it confirmed. Subscribe consent is asked on the confirm tap: WeChat gets a subscribe
+ * message for the next milestone only when the customer accepted; the inbox gets it either way.
+ */
+const MILESTONE_TEMPLATE = 'TPL_MILESTONE_AWAITING';
+
+jest.setTimeout(180_000);
+
+const h5 = useBrowser({ screenshotSettleMs: 400 });
+const { button, expectText, screenshot } = h5;
+
+interface Cast {
+  projectId: string;
+  milestones: MilestoneView[];
+  engineer: { username: string; password: string; token: string };
+  openid: string;
+}
+
+/** A residential project by a PM (milestones from the template), an engineer on it and the customer's account. */
+async function cast(tag: string): Promise<Cast> {
+  const sys = h5.system;
+  const pm = await sys.seed.staff('pm', { name: '项目经理张伟' });
+  const engineer = await sys.seed.staff('engineer', { name: '工程师陈刚' });
+  const openid = `o_e2e_projects_${tag}`;
+  const { customer } = await sys.seed.customerWithPortal({ openid, customerName: `华景置业${tag}` });
+  const pmToken = await sys.loginStaff(pm.username, pm.password);
+  const created = await sys.api.post(
+    '/api/v1/projects',
+    {
+      name: `华景·滨江苑${tag}`,
+      type: 'residential',
+      customerId: customer.id,
+      address: '杭州市滨江区江南大道 1 号',
+      engineerIds: [engineer.id],
+      plannedStart: '2026-09-01',
+      plannedEnd: '2027-06-30',
+    },
+    pmToken,
+  );
+  expect(created.status).toBe(201);
+  const projectId = created.body.id as string;
+  const list = await sys.api.get(`/api/v1/projects/${projectId}/milestones`, pmToken);
+  expect(list.status).toBe(200);
+  const engineerToken = await sys.loginStaff(engineer.username, engineer.password);
+  return {
+    projectId,
+    milestones: list.body.items,
+    engineer: { username: engineer.username, password: engineer.password, token: engineerToken },
+    openid,
+  };
+}
+
+/** Starts from a clean browser state (no token, no simulator settings) on the login page. */
+async function freshLogin(): Promise<void> {
+  await h5.page.goto(`${h5.system.baseUrl}/#/pages/login/index`);
+  await h5.page.evaluate(() => window.localStorage.clear());
+  await h5.page.reload();
+}
+
+async function signInEngineer(user: { username: string; password: string }): Promise<void> {
+  await freshLogin();
+  await button('staff-entry').click({ timeout: UI_TIMEOUT });
+  await h5.input('username-input').fill(user.username);
+  await h5.input('password-input').fill(user.password);
+  await button('staff-login').click();
+  await expectText(h5.page.locator('.home-title'), '现场工作台');
+}
+
+async function signInCustomer(openid: string, subscribeDecision: 'accept' | 'reject'): Promise<void> {
+  await freshLogin();
+  // How the simulated WeChat user answers the subscribe dialog (platform/h5.ts).
+  await h5.page.evaluate(
+    (d) => window.localStorage.setItem('gantry.sim.subscribeDecision', d),
+    subscribeDecision,
+  );
+  await button('wechat-sim-entry').click({ timeout: UI_TIMEOUT });
+  await h5.input('openid-input').fill(openid);
+  await button('wechat-sim-login').click();
+  await expectText(h5.page.locator('.home-title'), '我的项目');
+}
+
+/** Home → 我的项目 → the project → one of its milestones. */
+async function openMilestone(projectId: string, milestoneId: string): Promise<void> {
+  await h5.page.locator('#projects-entry').click();
+  await h5.page.locator(`#project-item-${projectId}`).click({ timeout: UI_TIMEOUT });
+  await h5.page.locator(`#milestone-item-${milestoneId}`).click({ timeout: UI_TIMEOUT });
+  await h5.page.locator('#milestone-status').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+}
+
+async function samplePng(): Promise<Buffer> {
+  return sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 90, g: 120, b: 160 } } })
+    .png()
+    .toBuffer();
+}
+
+/** The engineer starts the milestone, picks a photo through the file chooser and submits it. */
+async function submitThroughUi(milestoneId: string): Promise<void> {
+  await button('milestone-start').click({ timeout: UI_TIMEOUT });
+  await h5.page.locator('#submit-form').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await h5.page.locator('#submit-note textarea').fill('基础混凝土浇筑完成，强度报告合格');
+
+  const chooser = h5.page.waitForEvent('filechooser');
+  const uploaded = h5.page.waitForResponse(
+    (res) => res.url().endsWith('/api/v1/files') && res.request().method() === 'POST',
+  );
+  await h5.page.locator('#submit-add').click();
+  await (await chooser).setFiles({ name: '基础.png', mimeType: 'image/png', buffer: await samplePng() });
+  const upload = await uploaded;
+  expect(upload.status()).toBe(201);
+  const fileId = ((await upload.json()) as { id: string }).id;
+  await h5.page.locator(`#submit-photo-${fileId}`).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+
+  const submitted = h5.page.waitForResponse((res) =>
+    res.url().endsWith(`/api/v1/milestones/${milestoneId}/submit`),
+  );
+  await button('milestone-submit').click();
+  expect((await submitted).status()).toBe(200);
+  await expectText(h5.page.locator('#milestone-status'), '待客户确认');
+  await h5.page
+    .locator(`#round-1-evidence-photo-${fileId}`)
+    .waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+}
+
+/** The customer sees the milestone awaiting confirmation with its photo and confirms it. */
+async function confirmThroughUi(c: Cast, milestoneId: string, name: string): Promise<void> {
+  await h5.page.locator('#projects-entry').click();
+  await h5.page.locator(`#project-item-${c.projectId}`).click({ timeout: UI_TIMEOUT });
+  await expectText(h5.page.locator(`#milestone-status-${milestoneId}`), '待客户确认');
+  await expectText(h5.page.locator('#project-timeline'), `「${name}」已完工，待客户确认`);
+  await h5.page.locator(`#milestone-item-${milestoneId}`).click();
+  await expectText(h5.page.locator('#milestone-status'), '待客户确认');
+  await expectText(h5.page.locator('#round-1-evidence'), '强度报告合格');
+  expect(await h5.page.locator('#round-1-evidence [id^="round-1-evidence-photo-"]').count()).toBe(1);
+  await screenshot(`projects-confirm-${c.openid}`);
+
+  const consent = h5.page.waitForResponse(
+    (res) => res.url().endsWith('/api/v1/subscriptions') && res.request().method() === 'POST',
+  );
+  const confirmed = h5.page.waitForResponse((res) =>
+    res.url().endsWith(`/api/v1/milestones/${milestoneId}/confirm`),
+  );
+  await button('milestone-confirm').click();
+  expect((await consent).status()).toBe(200);
+  expect((await confirmed).status()).toBe(200);
+  await expectText(h5.page.locator('#milestone-status'), '已确认');
+}
+
+/** The next milestone submitted through the API: its awaiting notice goes out to the customer. */
+async function submitNextByApi(c: Cast): Promise<void> {
+  const sys = h5.system;
+  const next = c.milestones[1]!;
+  expect((await sys.api.post(`/api/v1/milestones/${next.id}/start`, {}, c.engineer.token)).status).toBe(200);
+  const photo = await uploadPhoto(sys, c.engineer.token, c.projectId, true);
+  const res = await sys.api.post(
+    `/api/v1/milestones/${next.id}/submit`,
+    { note: '主体结构封顶', photoIds: [photo.id] },
+    c.engineer.token,
+  );
+  expect(res.status).toBe(200);
+  await sys.server.container.outboxWorker.drain();
+}
+
+function subscribeMessagesTo(openid: string) {
+  return h5.system.sim
+    .messages()
+    .filter((m) => m.kind === 'subscribe' && m.openid === openid && m.templateId === MILESTONE_TEMPLATE);
+}
+
+async function awaitingNotices(openid: string): Promise<number> {
+  const token = await h5.system.loginWechat(openid);
+  const inbox = await h5.system.api.get('/api/v1/notifications?limit=50', token);
+  expect(inbox.status).toBe(200);
+  return (inbox.body.items as { eventType: string }[]).filter(
+    (i) => i.eventType === 'milestone.awaiting_confirmation',
+  ).length;
+}
+
+async function roundTrip(c: Cast, decision: 'accept' | 'reject'): Promise<void> {
+  const first = c.milestones[0]!;
+
+  await signInEngineer(c.engineer);
+  await openMilestone(c.projectId, first.id);
+  await submitThroughUi(first.id);
+  await screenshot(`projects-submitted-${decision}`);
+  await h5.system.server.container.outboxWorker.drain();
+  // No consent yet: the first notice reaches the inbox only.
+  expect(subscribeMessagesTo(c.openid)).toHaveLength(0);
+
+  await signInCustomer(c.openid, decision);
+  await confirmThroughUi(c, first.id, first.name);
+
+  await signInEngineer(c.engineer);
+  await openMilestone(c.projectId, first.id);
+  await expectText(h5.page.locator('#milestone-status'), '已确认');
+  await expectText(h5.page.locator('#round-1-decision'), '已确认');
+  await screenshot(`projects-engineer-sees-confirmed-${decision}`);
+
+  await submitNextByApi(c);
+}
+
+it('engineer submits with a photo, the customer confirms granting consent, WeChat gets the next notice', async () => {
+  const c = await cast('acc');
+  await roundTrip(c, 'accept');
+  expect(subscribeMessagesTo(c.openid)).toHaveLength(1);
+  expect(await awaitingNotices(c.openid)).toBe(2);
+});
+
+it('a customer who refuses consent still confirms; the next notice reaches the inbox only', async () => {
+  const c = await cast('rej');
+  await roundTrip(c, 'reject');
+  expect(subscribeMessagesTo(c.openid)).toHaveLength(0);
+  expect(await awaitingNotices(c.openid)).toBe(2);
+});

@@ -50,6 +50,7 @@ import { UrlSigner } from './core/files/signed-url';
 import { fileModel } from './modules/files/file.model';
 import { fileRoutes } from './modules/files/file.routes';
 import { FileService } from './modules/files/file.service';
+import { createPortalModule } from './modules/portal/portal.module';
 import { createSiteModule, siteModels } from './modules/site/site.module';
 import { responseClockModel } from './modules/feedback/response-clock.model';
 import { responseClockRoutes } from './modules/feedback/response-clock.routes';
@@ -217,6 +218,18 @@ export async function buildContainer(
     facts: crmScoring.facts,
     scoring: crmScoring.scoring,
   });
+  const portal = await createPortalModule({
+    ...models,
+    conn,
+    redis,
+    logger,
+    audit,
+    events,
+    projectAccess,
+    timeline,
+    files,
+    publicUrl: config.http.publicUrl,
+  });
   const services = {
     auth,
     invites,
@@ -231,6 +244,7 @@ export async function buildContainer(
     chat: chat.chat,
     chatReads: chat.reads,
     ...notifications.services,
+    ...portal.services,
   };
 
   const scheduler = new Scheduler({ redis, runs: jobRuns, audit, logger, config: config.scheduler });
@@ -252,6 +266,7 @@ export async function buildContainer(
     ...complaintsModule.routes,
     ...jobsRoutes(scheduler),
     ...notifications.routes,
+    ...portal.routes,
   ];
 
   return {

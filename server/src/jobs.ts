@@ -4,6 +4,7 @@ import type { ScoringService } from './modules/crm/scoring/scoring.service';
 import type { DigestService } from './modules/notifications/digest.service';
 import type { OutboxQueue } from './modules/notifications/outbox.queue';
 import type { NoticeModel } from './modules/notifications/notice.model';
+import type { WeeklyReportService } from './modules/portal/weekly-report.service';
 import type { EscalationService } from './modules/feedback/escalation.service';
 import type { FileService } from './modules/files/file.service';
 
@@ -15,6 +16,7 @@ export interface JobServices {
   scoring: ScoringService;
   feedbackEscalation: EscalationService;
   files: FileService;
+  weeklyReports: WeeklyReportService;
 }
 
 /**
@@ -64,5 +66,12 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
     cron: '0 0 4 * * *',
     timeoutMs: 10 * 60_000,
     run: () => services.files.purgeUnattached(30),
+  });
+  scheduler.register({
+    name: 'projects.weekly-reports',
+    description: '每周一为施工中的项目生成上周周报草稿（项目经理开启自动发送的直接发给客户）',
+    cron: '0 0 8 * * 1',
+    timeoutMs: 30 * 60_000,
+    run: ({ tick }) => services.weeklyReports.compileWeek(tick),
   });
 }

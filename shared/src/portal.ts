@@ -81,8 +81,8 @@ export const projectHomeSchema = z.object({
   }),
   /** 0–100, from milestones (the projects module's definition). */
   progress: z.number(),
-  /** Days late against plan (negative: ahead), the projects module's definition. */
-  scheduleVarianceDays: z.number(),
+  /** Days late against plan (negative: ahead; null without milestones), the projects module's definition. */
+  scheduleVarianceDays: z.number().nullable(),
   nextMilestone: milestoneBriefSchema.nullable(),
   /** Things that wait for someone, counted among what the reader may see. */
   openItems: z.object({ awaitingConfirmation: z.number().int(), openIssues: z.number().int() }),
@@ -119,7 +119,7 @@ export const shareTokenParamsSchema = z.strictObject({ token: z.string().min(20)
 export const sharedProgressSchema = z.object({
   project: z.object({ name: z.string(), status: z.enum(PROJECT_STATUSES) }),
   progress: z.number(),
-  scheduleVarianceDays: z.number(),
+  scheduleVarianceDays: z.number().nullable(),
   nextMilestone: milestoneBriefSchema.nullable(),
   milestones: z.array(milestoneBriefSchema),
   timeline: timelinePageSchema,
@@ -141,7 +141,7 @@ export const weeklyReportSchema = z.object({
   weekEnd: z.string(),
   status: z.enum(WEEKLY_REPORT_STATUSES),
   progress: z.number(),
-  scheduleVarianceDays: z.number(),
+  scheduleVarianceDays: z.number().nullable(),
   /** The week's customer-visible happenings (daily logs, milestones), oldest first. */
   thisWeek: z.array(z.object({ kind: z.string(), title: z.string(), summary: z.string(), at: z.string() })),
   dailyLogCount: z.number().int(),

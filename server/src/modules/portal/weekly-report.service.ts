@@ -1,0 +1,234 @@
+import { Types, isValidObjectId } from 'mongoose';
+import type { Page, WeeklyReportSettings, WeeklyReportView } from '@gantry/shared';
+import type { Actor } from '../../core/auth/actor';
+import type { AuditLog } from '../../core/audit';
+import { retryTransient } from '../../core/db';
+import type { EventBus } from '../../core/events';
+import { isDuplicateKeyError, NotFoundError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { paginateById } from '../../core/pagination';
+import type { ProjectDoc, ProjectModel } from '../projects/project.model';
+import type { ProjectAccess } from '../projects/project.policy';
+import type { TimelineService } from '../projects/timeline.service';
+import type { PhotoRefs } from './project-home.service';
+import { reportedWeekOf, type WeeklyReportCompiler } from './weekly-report.compiler';
+import type { WeeklyReportDoc, WeeklyReportModel, WeeklyReportSettingModel } from './weekly-report.model';
+
+const BATCH = 200;
+
+export interface WeeklyReportDeps {
+  weeklyReports: WeeklyReportModel;
+  weeklyReportSettings: WeeklyReportSettingModel;
+  projects: ProjectModel;
+  projectAccess: ProjectAccess;
+  compiler: WeeklyReportCompiler;
+  timeline: TimelineService;
+  events: EventBus;
+  audit: AuditLog;
+  files: PhotoRefs;
+  logger: Logger;
+}
+
+const weekLabel = (d: WeeklyReportDoc) =>
+  `${new Date(d.weekStart.getTime() + 8 * 3_600_000).toISOString().slice(5, 10)} 周`;
+
+/**
+ * Weekly project reports: compiled per active project by the weekly job as drafts (once per
+ * project and week: unique index), sent by the PM with one tap or automatically when the PM opted
+ * in. Sending records the report in the timeline and notifies the customer; both are keyed by the
+ * report id, so a repeated or concurrent send changes nothing more.
+ */
+export class WeeklyReportService {
+  constructor(private readonly deps: WeeklyReportDeps) {}
+
+  /** The job: drafts for every active project for the week before `tick`, auto-sent where opted in. */
+  async compileWeek(
+    tick: Date,
+  ): Promise<{ weekStart: string; compiled: number; existing: number; sent: number }> {
+    const weekStart = reportedWeekOf(tick);
+    const autoSenders = new Set(
+      (await this.deps.weeklyReportSettings.find({ autoSend: true }, { pmId: 1 }).lean()).map((s) =>
+        String(s.pmId),
+      ),
+    );
+    const counts = { compiled: 0, existing: 0, sent: 0 };
+    let after: Types.ObjectId | null = null;
+    for (;;) {
+      const filter: Record<string, unknown> = { status: 'active' };
+      if (after) filter._id = { $gt: after };
+      const batch: ProjectDoc[] = await this.deps.projects
+        .find(filter)
+        .sort({ _id: 1 })
+        .limit(BATCH)
+        .lean<ProjectDoc[]>();
+      if (batch.length === 0) break;
+      after = batch[batch.length - 1]!._id;
+      for (const project of batch) {
+        const report = await this.draft(project, weekStart);
+        if (!report) {
+          counts.existing += 1;
+          continue;
+        }
+        counts.compiled += 1;
+        if (project.pmId && autoSenders.has(String(project.pmId))) {
+          await this.deliver(report, null);
+          counts.sent += 1;
+        }
+      }
+    }
+    return { weekStart: weekStart.toISOString(), ...counts };
+  }
+
+  /** Null when the week's report exists already. */
+  private async draft(project: ProjectDoc, weekStart: Date): Promise<WeeklyReportDoc | null> {
+    const compiled = await this.deps.compiler.compile(project, weekStart);
+    try {
+      const doc = await retryTransient(() => this.deps.weeklyReports.create(compiled));
+      return doc.toObject();
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return null;
+      throw err;
+    }
+  }
+
+  /** One tap by the PM (or an admin). Sending a sent report answers it unchanged. */
+  async send(actor: Actor, reportId: string, requestId?: string): Promise<WeeklyReportView> {
+    const report = await this.find(reportId);
+    await this.deps.projectAccess.get(actor, String(report.projectId), 'change');
+    const sent = report.status === 'sent' ? report : await this.deliver(report, actor, requestId);
+    return this.toView(actor, sent);
+  }
+
+  private async deliver(
+    report: WeeklyReportDoc,
+    actor: Actor | null,
+    requestId?: string,
+  ): Promise<WeeklyReportDoc> {
+    const sentAt = new Date();
+    const sentBy = actor ? { id: actor.id, name: actor.name } : null;
+    await retryTransient(() =>
+      this.deps.weeklyReports.updateOne(
+        { _id: report._id, status: 'draft' },
+        { $set: { status: 'sent', sentAt, sentBy, autoSent: actor === null } },
+      ),
+    );
+    const sent = (await this.deps.weeklyReports.findById(report._id).lean<WeeklyReportDoc>())!;
+    const id = String(sent._id);
+    await this.deps.timeline.record({
+      key: `weekly_report:${id}`,
+      projectId: sent.projectId,
+      kind: 'weekly_report',
+      refId: sent._id,
+      occurredAt: sent.sentAt ?? sentAt,
+      customerVisible: true,
+      title: `项目周报（${weekLabel(sent)}）`,
+      summary: `本周完成 ${sent.thisWeek.length} 项，施工日志 ${sent.dailyLogCount} 篇，总进度 ${sent.progress}%`,
+      photoIds: sent.photoIds,
+      actor: sentBy,
+    });
+    await this.deps.events.publish(
+      'project.weekly_report',
+      {
+        customerId: String(sent.customerId),
+        pmId: sent.pmId ? String(sent.pmId) : undefined,
+        projectId: String(sent.projectId),
+        projectName: sent.projectName,
+        reportId: id,
+        weekStart: sent.weekStart.toISOString(),
+        progress: sent.progress,
+      },
+      { id: `project.weekly_report:${id}` },
+    );
+    await this.deps.audit.record({
+      actor,
+      action: 'weekly_report.sent',
+      resource: 'weekly_report',
+      resourceId: sent._id,
+      before: { status: 'draft' },
+      after: { status: 'sent', autoSent: actor === null },
+      requestId,
+    });
+    return sent;
+  }
+
+  async list(
+    actor: Actor,
+    projectId: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<Page<WeeklyReportView>> {
+    const project = await this.deps.projectAccess.get(actor, projectId, 'read');
+    const filter: Record<string, unknown> = { projectId: project._id };
+    if (actor.role === 'customer') filter.status = 'sent';
+    const result = await paginateById(this.deps.weeklyReports, filter, page, (d) => d as WeeklyReportDoc);
+    return {
+      items: await Promise.all(result.items.map((d) => this.toView(actor, d))),
+      nextCursor: result.nextCursor,
+    };
+  }
+
+  async get(actor: Actor, reportId: string): Promise<WeeklyReportView> {
+    const report = await this.find(reportId);
+    await this.deps.projectAccess.get(actor, String(report.projectId), 'read');
+    if (actor.role === 'customer' && report.status !== 'sent') throw new NotFoundError('周报不存在');
+    return this.toView(actor, report);
+  }
+
+  async settings(actor: Actor): Promise<WeeklyReportSettings> {
+    const doc = await this.deps.weeklyReportSettings.findOne({ pmId: new Types.ObjectId(actor.id) }).lean();
+    return { autoSend: doc?.autoSend ?? false };
+  }
+
+  async updateSettings(
+    actor: Actor,
+    input: WeeklyReportSettings,
+    requestId?: string,
+  ): Promise<WeeklyReportSettings> {
+    const before = await this.settings(actor);
+    await retryTransient(() =>
+      this.deps.weeklyReportSettings.updateOne(
+        { pmId: new Types.ObjectId(actor.id) },
+        { $set: { autoSend: input.autoSend } },
+        { upsert: true },
+      ),
+    );
+    await this.deps.audit.record({
+      actor,
+      action: 'weekly_report.settings_changed',
+      resource: 'weekly_report_settings',
+      resourceId: actor.id,
+      before,
+      after: input,
+      requestId,
+    });
+    return input;
+  }
+
+  private async find(reportId: string): Promise<WeeklyReportDoc> {
+    const report = isValidObjectId(reportId)
+      ? await this.deps.weeklyReports.findById(reportId).lean<WeeklyReportDoc>()
+      : null;
+    if (!report) throw new NotFoundError('周报不存在');
+    return report;
+  }
+
+  private async toView(actor: Actor, d: WeeklyReportDoc): Promise<WeeklyReportView> {
+    return {
+      id: String(d._id),
+      projectId: String(d.projectId),
+      projectName: d.projectName,
+      weekStart: d.weekStart.toISOString(),
+      weekEnd: d.weekEnd.toISOString(),
+      status: d.status,
+      progress: d.progress,
+      scheduleVarianceDays: d.scheduleVarianceDays,
+      thisWeek: d.thisWeek.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+      dailyLogCount: d.dailyLogCount,
+      nextWeek: d.nextWeek,
+      openIssues: d.openIssues,
+      photos: d.photoIds.length > 0 ? await this.deps.files.refs(actor, d.photoIds.map(String)) : [],
+      sentAt: d.sentAt ? d.sentAt.toISOString() : null,
+      sentBy: d.sentBy,
+      autoSent: d.autoSent,
+    };
+  }
+}

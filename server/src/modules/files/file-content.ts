@@ -44,12 +44,16 @@ export async function processUpload(body: Buffer, thumbnailPx: number): Promise<
     return { mime, body, sha256: sha256(body), width: null, height: null, thumbnail: null };
   }
   try {
-    const normalized = await reencode(body, mime);
-    const thumbnail = await sharp(normalized.data)
-      .resize(thumbnailPx, thumbnailPx, { fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .jpeg({ quality: 75, mozjpeg: true })
-      .toBuffer();
+    // Both from the upload: the thumbnail then uses JPEG shrink-on-load (~40 ms for 12 MP, not ~500).
+    const [normalized, thumbnail] = await Promise.all([
+      reencode(body, mime),
+      sharp(body, { limitInputPixels: MAX_PIXELS })
+        .rotate()
+        .resize(thumbnailPx, thumbnailPx, { fit: 'inside', withoutEnlargement: true })
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality: 75 })
+        .toBuffer(),
+    ]);
     return {
       mime,
       body: normalized.data,
@@ -67,10 +71,10 @@ function reencode(body: Buffer, mime: FileMimeType) {
   const image = sharp(body, { limitInputPixels: MAX_PIXELS, failOn: 'error' }).rotate();
   const encoded =
     mime === 'image/png'
-      ? image.png({ compressionLevel: 9 })
+      ? image.png()
       : mime === 'image/webp'
         ? image.webp({ quality: 90 })
-        : image.jpeg({ quality: 90, mozjpeg: true });
+        : image.jpeg({ quality: 90 }); // libjpeg-turbo: mozjpeg took ~5 s for a 12 MP photo here
   return encoded.toBuffer({ resolveWithObject: true });
 }
 

@@ -154,6 +154,10 @@ describe('files: upload', () => {
     const meta = await sharp((await fetchBytes(ref.url)).bytes).metadata();
     expect(meta.exif).toBeUndefined();
     expect(meta.orientation).toBeUndefined();
+    expect(await sharp((await fetchBytes(ref.thumbUrl!)).bytes).metadata()).toMatchObject({
+      width: 160,
+      height: 320,
+    });
   });
 
   it('refuses a disguised non-image by its content, whatever its name and declared type', async () => {

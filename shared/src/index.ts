@@ -15,3 +15,5 @@ export * from './feedback';
 export * from './portal';
 export * from './response-times';
 export * from './chat';
+export * from './contracts';
+export * from './invoices';

@@ -1,0 +1,336 @@
+import { isValidObjectId, type Types } from 'mongoose';
+import {
+  calendarDateOf,
+  invoiceOpenAmount,
+  type InvoiceReasonKind,
+  type InvoiceStatus,
+  type IssueFapiaoInput,
+  type RequestFapiaoInput,
+  type VoidInvoiceInput,
+} from '@gantry/shared';
+import type { AuditLog } from '../../core/audit';
+import type { Actor } from '../../core/auth/actor';
+import { retryTransient } from '../../core/db';
+import { AppError, ForbiddenError, NotFoundError, isDuplicateKeyError } from '../../core/errors';
+import type { EventBus } from '../../core/events';
+import type { Logger } from '../../core/logger';
+import type { RedisLock } from '../../core/redis-lock';
+import type { CustomerModel } from '../crm/customer.model';
+import type { ContractDoc, InstallmentDoc, InstallmentModel } from './contract.model';
+import type { InvoiceDoc, InvoiceModel } from './invoice.model';
+import { invoiceEventPayload } from './invoice.view';
+import type { MoneyAccess } from './money-access';
+
+/** What the payments module exposes to the invoices: succeeded payments and refunds, in fen. */
+export interface PaymentLedger {
+  totals(invoiceId: string): Promise<{ paid: number; refunded: number }>;
+}
+
+export interface InvoiceServiceDeps {
+  invoices: InvoiceModel;
+  contractInstallments: InstallmentModel;
+  customers: CustomerModel;
+  access: MoneyAccess;
+  ledger: PaymentLedger;
+  lock: RedisLock;
+  audit: AuditLog;
+  events: EventBus;
+  logger: Logger;
+}
+
+const DAY_MS = 86_400_000;
+const lockKey = (invoiceId: string) => `invoice:${invoiceId}`;
+
+/** UTC midnight of the Asia/Shanghai calendar day `days` after the instant `from`. */
+export function dueDateFrom(from: Date, days: number): Date {
+  return new Date(Date.parse(`${calendarDateOf(from)}T00:00:00Z`) + days * DAY_MS);
+}
+
+/** The status money on the ledger implies (void stays void; overdue stays overdue until paid). */
+function statusFor(inv: InvoiceDoc, paid: number, refunded: number): InvoiceStatus {
+  if (inv.status === 'void' || inv.status === 'draft') return inv.status;
+  const open = invoiceOpenAmount({ amount: inv.amount, paidAmount: paid, refundedAmount: refunded });
+  if (open === 0) return 'paid';
+  if (inv.status === 'overdue') return 'overdue';
+  return paid - refunded > 0 ? 'partially_paid' : 'issued';
+}
+
+/**
+ * Invoices (payment requests): issued once per installment by the plan's triggers, paid through the
+ * payments module, whose ledger is the only source of paid/refunded amounts.
+ */
+export class InvoiceService {
+  constructor(private readonly deps: InvoiceServiceDeps) {}
+
+  /**
+   * The invoice for `installment`, issued now if it does not exist yet. Exactly once: the unique
+   * index on installmentId decides between racing triggers (and a re-delivered event); the loser
+   * reads the winner's invoice. The notice is re-published either way — its id is stable, so the
+   * outbox deduplicates it, and a crash after the insert still ends with the customer told.
+   */
+  async issueForInstallment(
+    contract: ContractDoc,
+    installment: InstallmentDoc,
+    firedAt: Date,
+    reasonKind: InvoiceReasonKind,
+  ): Promise<InvoiceDoc> {
+    let invoice: InvoiceDoc;
+    try {
+      invoice = (
+        await retryTransient(() =>
+          this.deps.invoices.create({
+            number: `${contract.number}-${String(installment.seq).padStart(2, '0')}`,
+            contractId: contract._id,
+            contractNumber: contract.number,
+            installmentId: installment._id,
+            customerId: contract.customerId,
+            projectId: contract.projectId,
+            amount: installment.amount,
+            status: 'issued',
+            issuedAt: firedAt,
+            dueDate: dueDateFrom(firedAt, installment.dueDays),
+            reason: {
+              kind: reasonKind,
+              milestoneId: installment.trigger.milestoneId,
+              milestoneName: installment.trigger.milestoneName,
+              installmentName: installment.name,
+            },
+          }),
+        )
+      ).toObject();
+      await this.deps.audit.record({
+        actor: null,
+        action: 'invoice.issued',
+        resource: 'invoice',
+        resourceId: invoice._id,
+        after: { amount: invoice.amount, installmentId: String(installment._id), reason: reasonKind },
+      });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const existing = await this.deps.invoices
+        .findOne({ installmentId: installment._id })
+        .lean<InvoiceDoc>();
+      if (!existing) throw err;
+      invoice = existing;
+    }
+    await this.deps.contractInstallments.updateOne(
+      { _id: installment._id },
+      { $set: { invoiceId: invoice._id } },
+    );
+    if (invoice.status !== 'void') await this.publishIssued(invoice);
+    return invoice;
+  }
+
+  /**
+   * For paying: the invoice if `actor` (a portal account of its customer) may pay it, with its open
+   * amount; 404 when unreadable (staff never pay), 409 INVOICE_NOT_PAYABLE when paid/void/draft or
+   * nothing is open.
+   */
+  async getPayable(actor: Actor, invoiceId: string): Promise<{ invoice: InvoiceDoc; openAmount: number }> {
+    const invoice = isValidObjectId(invoiceId)
+      ? await this.deps.invoices.findById(invoiceId).lean<InvoiceDoc>()
+      : null;
+    if (
+      !invoice ||
+      actor.role !== 'customer' ||
+      actor.customerId === null ||
+      actor.customerId !== String(invoice.customerId)
+    )
+      throw new NotFoundError('付款通知不存在');
+    const openAmount = invoiceOpenAmount(invoice);
+    if (['paid', 'void', 'draft'].includes(invoice.status) || openAmount <= 0)
+      throw new AppError('INVOICE_NOT_PAYABLE');
+    return { invoice, openAmount };
+  }
+
+  /**
+   * Recomputes paidAmount/refundedAmount/status from the payment ledger under a Redis lock per
+   * invoice (never $inc: not atomic on FerretDB). Idempotent. Publishes invoice.paid /
+   * invoice.partially_paid with ids stable per paid total when the status changes.
+   */
+  async recalculate(invoiceId: string): Promise<InvoiceDoc> {
+    return this.deps.lock.withLock(
+      lockKey(invoiceId),
+      15_000,
+      async () => {
+        const before = await this.deps.invoices.findById(invoiceId).lean<InvoiceDoc>();
+        if (!before) throw new NotFoundError('付款通知不存在');
+        const { paid, refunded } = await this.deps.ledger.totals(invoiceId);
+        const status = statusFor(before, paid, refunded);
+        const paidAt = status === 'paid' ? (before.paidAt ?? new Date()) : null;
+        const unchanged =
+          before.paidAmount === paid &&
+          before.refundedAmount === refunded &&
+          before.status === status &&
+          String(before.paidAt) === String(paidAt);
+        if (unchanged) return before;
+        const after = await retryTransient(() =>
+          this.deps.invoices
+            .findByIdAndUpdate(
+              invoiceId,
+              { $set: { paidAmount: paid, refundedAmount: refunded, status, paidAt } },
+              { new: true },
+            )
+            .lean<InvoiceDoc>(),
+        );
+        if (!after) throw new NotFoundError('付款通知不存在');
+        await this.deps.audit.record({
+          actor: null,
+          action: 'invoice.recalculated',
+          resource: 'invoice',
+          resourceId: invoiceId,
+          before: {
+            paidAmount: before.paidAmount,
+            refundedAmount: before.refundedAmount,
+            status: before.status,
+          },
+          after: { paidAmount: paid, refundedAmount: refunded, status },
+        });
+        if (status !== before.status && (status === 'paid' || status === 'partially_paid'))
+          await this.publishPayment(after, status);
+        return after;
+      },
+      15_000,
+    );
+  }
+
+  /** Finance voids an invoice nobody has paid anything on; the installment may be invoiced again by hand only. */
+  async void(
+    actor: Actor,
+    invoiceId: string,
+    input: VoidInvoiceInput,
+    requestId?: string,
+  ): Promise<InvoiceDoc> {
+    const current = await this.getManaged(actor, invoiceId);
+    return this.deps.lock.withLock(lockKey(invoiceId), 15_000, async () => {
+      const inv = await this.deps.invoices.findById(current._id).lean<InvoiceDoc>();
+      if (!inv) throw new NotFoundError('付款通知不存在');
+      if (inv.status === 'void') return inv;
+      const { paid } = await this.deps.ledger.totals(invoiceId);
+      if (paid > 0 || inv.paidAmount > 0) throw new AppError('INVOICE_NOT_VOIDABLE');
+      const after = await this.setFields(inv._id, {
+        status: 'void',
+        voidReason: input.reason,
+        voidedAt: new Date(),
+      });
+      await this.deps.audit.record({
+        actor,
+        action: 'invoice.voided',
+        resource: 'invoice',
+        resourceId: inv._id,
+        before: { status: inv.status },
+        after: { status: 'void', reason: input.reason },
+        requestId,
+      });
+      return after;
+    });
+  }
+
+  /** The customer (or finance for them) asks for a fapiao: none → requested. */
+  async requestFapiao(
+    actor: Actor,
+    invoiceId: string,
+    input: RequestFapiaoInput,
+    requestId?: string,
+  ): Promise<InvoiceDoc> {
+    const inv = await this.getReadable(actor, invoiceId);
+    if (actor.role !== 'customer' && !this.deps.access.managesInvoices(actor)) throw new ForbiddenError();
+    if (inv.status === 'void' || inv.fapiao.status !== 'none') throw new AppError('FAPIAO_STATE_INVALID');
+    const fapiao = { ...inv.fapiao, status: 'requested', title: input.title, taxId: input.taxId || null };
+    return this.fapiaoMove(actor, inv, 'none', { ...fapiao, requestedAt: new Date() }, requestId);
+  }
+
+  /** Finance records the issued fapiao: requested → issued, with its number and date. */
+  async issueFapiao(
+    actor: Actor,
+    invoiceId: string,
+    input: IssueFapiaoInput,
+    requestId?: string,
+  ): Promise<InvoiceDoc> {
+    const inv = await this.getManaged(actor, invoiceId);
+    if (inv.fapiao.status !== 'requested') throw new AppError('FAPIAO_STATE_INVALID');
+    const issuedDate = new Date(`${input.issuedDate}T00:00:00Z`);
+    const fapiao = { ...inv.fapiao, status: 'issued', number: input.number, issuedDate };
+    return this.fapiaoMove(actor, inv, 'requested', fapiao, requestId);
+  }
+
+  /** Readable invoice or 404. */
+  async getReadable(actor: Actor, invoiceId: string): Promise<InvoiceDoc> {
+    const inv = isValidObjectId(invoiceId)
+      ? await this.deps.invoices.findById(invoiceId).lean<InvoiceDoc>()
+      : null;
+    if (!inv || !(await this.deps.access.canRead(actor, inv))) throw new NotFoundError('付款通知不存在');
+    if (actor.role === 'customer' && inv.status === 'draft') throw new NotFoundError('付款通知不存在');
+    return inv;
+  }
+
+  private async getManaged(actor: Actor, invoiceId: string): Promise<InvoiceDoc> {
+    const inv = await this.getReadable(actor, invoiceId);
+    if (!this.deps.access.managesInvoices(actor)) throw new ForbiddenError();
+    return inv;
+  }
+
+  /** Guarded on the fapiao status it leaves, under the invoice lock (guarded updates alone are not atomic on FerretDB). */
+  private async fapiaoMove(
+    actor: Actor,
+    inv: InvoiceDoc,
+    from: string,
+    fapiao: Record<string, unknown>,
+    requestId?: string,
+  ): Promise<InvoiceDoc> {
+    return this.deps.lock.withLock(lockKey(String(inv._id)), 15_000, async () => {
+      const fresh = await this.deps.invoices.findById(inv._id).lean<InvoiceDoc>();
+      if (!fresh || fresh.fapiao.status !== from) throw new AppError('FAPIAO_STATE_INVALID');
+      const after = await this.setFields(inv._id, { fapiao });
+      await this.deps.audit.record({
+        actor,
+        action: `invoice.fapiao_${String(fapiao.status)}`,
+        resource: 'invoice',
+        resourceId: inv._id,
+        before: { fapiao: fresh.fapiao.status },
+        after: { fapiao: fapiao.status, number: fapiao.number ?? null },
+        requestId,
+      });
+      return after;
+    });
+  }
+
+  private async setFields(id: Types.ObjectId, set: Record<string, unknown>): Promise<InvoiceDoc> {
+    const after = await retryTransient(() =>
+      this.deps.invoices.findByIdAndUpdate(id, { $set: set }, { new: true }).lean<InvoiceDoc>(),
+    );
+    if (!after) throw new NotFoundError('付款通知不存在');
+    return after;
+  }
+
+  private async ownerOf(customerId: Types.ObjectId): Promise<string | undefined> {
+    const c = await this.deps.customers.findById(customerId, { ownerId: 1, name: 1 }).lean();
+    return c?.ownerId ? String(c.ownerId) : undefined;
+  }
+
+  private async publishIssued(invoice: InvoiceDoc): Promise<void> {
+    const payload = { ...invoiceEventPayload(invoice), ownerId: await this.ownerOf(invoice.customerId) };
+    await this.safePublish('invoice.issued', payload, `invoice.issued:${String(invoice.installmentId)}`);
+  }
+
+  private async publishPayment(invoice: InvoiceDoc, status: 'paid' | 'partially_paid'): Promise<void> {
+    const payload = { ...invoiceEventPayload(invoice), ownerId: await this.ownerOf(invoice.customerId) };
+    await this.safePublish(
+      `invoice.${status}`,
+      payload,
+      `invoice.${status}:${String(invoice._id)}:${invoice.paidAmount}`,
+    );
+  }
+
+  /** The money state is already written; a failing notice subscriber must not undo the caller's success. */
+  private async safePublish(name: string, payload: Parameters<EventBus['publish']>[1], id: string) {
+    try {
+      await this.deps.events.publish(name, payload, { id });
+    } catch (err) {
+      this.deps.logger.error(
+        { err, event: name, eventId: id },
+        'invoice event not delivered to every subscriber',
+      );
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { UrlSigner } from './signed-url';
+
+describe('UrlSigner', () => {
+  const id = '0123456789abcdef01234567';
+  let now = 1_800_000_000_000;
+  const signer = new UrlSigner('a-secret-of-at-least-thirty-two-chars', 600, () => now);
+  const parts = (url: string) => {
+    const u = new URL(url, 'http://x');
+    return { exp: Number(u.searchParams.get('exp')), sig: u.searchParams.get('sig')! };
+  };
+
+  it('accepts its own link until it expires, and nothing altered', () => {
+    const { exp, sig } = parts(signer.url(id, 'content'));
+    expect(signer.verify(id, 'content', exp, sig)).toBe(600);
+    expect(signer.verify(id, 'thumbnail', exp, sig)).toBeNull();
+    expect(signer.verify('0123456789abcdef01234568', 'content', exp, sig)).toBeNull();
+    expect(signer.verify(id, 'content', exp + 1, sig)).toBeNull();
+    expect(signer.verify(id, 'content', exp, `${sig}x`)).toBeNull();
+    const other = new UrlSigner('another-secret-of-thirty-two-chars!', 600, () => now);
+    expect(other.verify(id, 'content', exp, sig)).toBeNull();
+    now += 600_000;
+    expect(signer.verify(id, 'content', exp, sig)).toBeNull();
+  });
+});

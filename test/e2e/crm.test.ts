@@ -108,7 +108,18 @@ it('finds a customer, explains its score and moves its opportunity to the next s
   expect(after.body.stage).toBe('negotiation');
 });
 
-it('shows the sales funnel per stage', async () => {
+/** Pixels of a canvas that are not transparent: an empty or failed chart has none. Runs in the page. */
+function paintedPixels(selector: string): number {
+  const canvas = document.querySelector<HTMLCanvasElement>(selector);
+  const ctx = canvas?.getContext('2d');
+  if (!canvas || !ctx || canvas.width === 0 || canvas.height === 0) return 0;
+  const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  let painted = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted += 1;
+  return painted;
+}
+
+it('shows the pipeline board with the funnel chart, and marks an opportunity lost with a reason', async () => {
   const sales = await h5.system.seed.staff('sales', { password: 'Passw0rd!crm' });
   const token = await h5.system.loginStaff(sales.username, sales.password);
   const customer = await h5.system.api.post(
@@ -123,10 +134,57 @@ it('shows the sales funnel per stage', async () => {
     token,
   );
   expect(opp.status).toBe(201);
+  const second = await h5.system.api.post(
+    '/api/v1/opportunities',
+    { customerId: customer.body.id, name: '嘉禾·办公楼装修', expectedAmount: 2_000_000 },
+    token,
+  );
+  expect(second.status).toBe(201);
+  const moved = await h5.system.api.post(
+    `/api/v1/opportunities/${second.body.id}/stage`,
+    { stage: 'negotiation' },
+    token,
+  );
+  expect(moved.status).toBe(200);
 
   await signInStaff(sales);
   await h5.page.locator('#funnel-entry').click();
   await expectText(h5.page.locator('#funnel-stage-intention'), '1 个');
   await expectText(h5.page.locator('#funnel-stage-intention'), '¥5,000.00');
-  await screenshot('crm-funnel');
+  await expectText(h5.page.locator('#funnel-stage-negotiation'), '¥20,000.00');
+
+  // Cards grouped by stage.
+  const intention = h5.page.locator('#stage-column-intention');
+  await expectText(intention.locator(`#opportunity-card-${opp.body.id}`), '嘉禾·厂房扩建');
+  await expectText(
+    h5.page.locator(`#stage-column-negotiation #opportunity-card-${second.body.id}`),
+    '嘉禾·办公楼装修',
+  );
+  expect(await intention.locator('[id^="opportunity-card-"]').count()).toBe(1);
+  await expectText(h5.page.locator('#stage-column-lost'), '暂无商机');
+
+  // The funnel chart is drawn: ECharts' canvas has painted pixels.
+  const chart = '#funnel-chart canvas';
+  await h5.page.waitForFunction(`(${paintedPixels.toString()})('${chart}') > 1000`, null, {
+    timeout: UI_TIMEOUT,
+  });
+  expect(await h5.page.evaluate(`(${paintedPixels.toString()})('${chart}')`)).toBeGreaterThan(1000);
+  await screenshot('crm-pipeline');
+
+  // Mark the intention-stage opportunity lost, with a reason.
+  await intention.locator(`#opportunity-card-${opp.body.id}`).click();
+  await expectText(h5.page.locator('#opportunity-stage'), '意向');
+  await button('mark-lost').click();
+  await input('lost-reason').fill('预算削减，项目暂停');
+  const lost = h5.page.waitForResponse((res) =>
+    res.url().endsWith(`/api/v1/opportunities/${opp.body.id}/stage`),
+  );
+  await button('confirm-lost').click();
+  expect((await lost).status()).toBe(200);
+  await expectText(h5.page.locator('#opportunity-stage'), '已流失');
+  await expectText(h5.page.locator('#opportunity-lost-reason'), '预算削减，项目暂停');
+  await screenshot('crm-opportunity-lost');
+
+  const after = await h5.system.api.get(`/api/v1/opportunities/${opp.body.id}`, token);
+  expect(after.body).toMatchObject({ stage: 'lost', lostReason: '预算削减，项目暂停' });
 });

@@ -1,5 +1,4 @@
 import { useEffect, useRef } from 'react';
-import Taro from '@tarojs/taro';
 import { Canvas, View, type CanvasTouchEvent } from '@tarojs/components';
 import type { ECharts } from 'echarts/core';
 import type { ChartOption } from './echarts';
@@ -27,7 +26,8 @@ export function Chart({ id, option, height = 480, className }: ChartProps) {
   const optionRef = useRef(option);
   optionRef.current = option;
   const apply = (chart: ECharts) => chart.setOption(optionRef.current, { notMerge: true });
-  const style = { height: Taro.pxTransform(height) };
+  // Not Taro.pxTransform: in H5 it calls the config's designWidth function, which fails at run time.
+  const style = { height: IS_H5 ? `${(height / 750) * 100}vw` : `${height}rpx` };
 
   if (IS_H5) return <DomChart id={id} style={style} className={className} apply={apply} option={option} />;
   return <CanvasChart id={id} style={style} className={className} apply={apply} option={option} />;

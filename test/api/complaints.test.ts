@@ -209,6 +209,33 @@ describe('deadline escalation', () => {
     expect(wecom).toHaveLength(1);
   });
 
+  it('finishes an escalation whose run died right after claiming the marker', async () => {
+    const c = await raise(cast.service.token, { receivedAt: hoursAgo(9) });
+    // What a run killed between the marker insert and the rest leaves behind: the marker alone.
+    await sys.server.container.models.feedbackEscalations.collection.insertOne({
+      key: `complaint:${c.id}:1:response`,
+      kind: 'complaint',
+      refId: new Types.ObjectId(c.id),
+      round: 1,
+      deadline: 'response',
+      dueAt: new Date(c.responseDueAt),
+      managerId: cast.manager.id,
+      fallbackStaffIds: [],
+      publishedAt: null,
+      createdAt: new Date(Date.now() - 10 * 60_000),
+    });
+    await drain();
+    const before = (await inboxTitles(sys, cast.manager.token)).filter((t) => t === '投诉已升级').length;
+    const result = await sys.server.container.services.feedbackEscalation.escalateOverdue();
+    expect(result.recovered).toBe(1);
+    await sys.server.container.services.feedbackEscalation.escalateOverdue();
+    expect((await get(`/complaints/${c.id}`, cast.pm.token)).body.escalations).toHaveLength(1);
+    expect((await marker(c.id))[0]!.publishedAt).not.toBeNull();
+    await drain();
+    const now = (await inboxTitles(sys, cast.manager.token)).filter((t) => t === '投诉已升级').length;
+    expect(now).toBe(before + 1);
+  });
+
   it('escalates the resolution deadline separately, and to the admins when the PM has no manager', async () => {
     const noManager = await castProject(sys, cast, { pmId: cast.otherPm.id });
     const res = await post(

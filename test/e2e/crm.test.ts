@@ -106,6 +106,26 @@ it('finds a customer, explains its score and moves its opportunity to the next s
   const after = await h5.system.api.get(`/api/v1/opportunities/${opportunityId}`, token);
   expect(after.status).toBe(200);
   expect(after.body.stage).toBe('negotiation');
+
+  // A quote (version 1) drives the expected amount; then back one stage; then a close date.
+  await input('quote-amount').fill('150000');
+  await input('quote-note').fill('含钢结构');
+  await button('add-quote').click();
+  await expectText(h5.page.locator('#quote-1'), '第 1 版 ¥150,000.00 · 含钢结构');
+  await expectText(h5.page.locator('#opportunity-amount'), '¥150,000.00');
+  await button('back-to-intention').click();
+  await expectText(h5.page.locator('#opportunity-stage'), '意向');
+  await button('edit-opportunity').click();
+  await input('edit-close-date').fill('2027-03-31');
+  await button('save-opportunity').click();
+  await expectText(h5.page.locator('#opportunity-close-date'), '2027-03-31');
+  const edited = await h5.system.api.get(`/api/v1/opportunities/${opportunityId}`, token);
+  expect(edited.body).toMatchObject({
+    stage: 'intention',
+    expectedAmount: 15_000_000,
+    expectedCloseDate: '2027-03-31',
+    latestQuoteVersion: 1,
+  });
 });
 
 /** Pixels of a canvas that are not transparent: an empty or failed chart has none. Runs in the page. */

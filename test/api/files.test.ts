@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { Types } from 'mongoose';
 import sharp from 'sharp';
 import type { FileRef } from '@gantry/shared';
@@ -101,6 +102,14 @@ async function fetchBytes(url: string, token?: string) {
   const bytes = Buffer.from(await res.arrayBuffer());
   return { status: res.status, type: res.headers.get('content-type'), bytes, headers: res.headers };
 }
+/** A small PNG whose header claims `width`×`height` (a decompression bomb as far as a decoder can tell). */
+async function claimsPixels(png: Buffer, width: number, height: number) {
+  const out = Buffer.from(png);
+  out.writeUInt32BE(width, 16);
+  out.writeUInt32BE(height, 20);
+  out.writeUInt32BE(zlib.crc32(out.subarray(12, 29)), 29);
+  return out;
+}
 const unsigned = (ref: FileRef, variant = 'content') => `/api/v1/files/${ref.id}/${variant}`;
 const fileCount = () => sys.server.container.models.files.countDocuments();
 
@@ -179,6 +188,21 @@ describe('files: upload', () => {
     const corrupt = await upload(who.eng.token, broken);
     expect(corrupt.status).toBe(400);
     expect(corrupt.body.error.code).toBe('FILE_UNREADABLE');
+    const bomb = await upload(
+      who.eng.token,
+      await claimsPixels(
+        await sharp(await jpeg(8, 8))
+          .png()
+          .toBuffer(),
+        20_000,
+        20_000,
+      ),
+    );
+    expect(bomb.status).toBe(400);
+    expect(bomb.body.error).toMatchObject({
+      code: 'FILE_UNREADABLE',
+      message: expect.stringMatching(/像素过多/),
+    });
     expect(await fileCount()).toBe(before);
   });
 

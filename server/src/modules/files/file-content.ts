@@ -63,7 +63,10 @@ export async function processUpload(body: Buffer, thumbnailPx: number): Promise<
       thumbnail,
     };
   } catch (err) {
-    throw new AppError('FILE_UNREADABLE', '图片已损坏或无法识别，请重新拍摄或选择', { reason: String(err) });
+    const message = /pixel limit/i.test(String(err))
+      ? `图片像素过多（最多 ${MAX_PIXELS / 10_000} 万像素），请压缩后再上传`
+      : '图片已损坏或无法识别，请重新拍摄或选择';
+    throw new AppError('FILE_UNREADABLE', message, { reason: String(err) });
   }
 }
 

@@ -40,6 +40,8 @@ import { projectModel } from './modules/projects/project.model';
 import { ProjectAccess, registerProjectPolicy } from './modules/projects/project.policy';
 import { timelineModel } from './modules/projects/timeline.model';
 import { TimelineService } from './modules/projects/timeline.service';
+import { milestoneModels } from './modules/projects/milestone.model';
+import { createProjectModule } from './modules/projects/project.module';
 import { opportunityModels } from './modules/crm/opportunity.model';
 import { opportunityRoutes } from './modules/crm/opportunity.routes';
 import { OpportunityService } from './modules/crm/opportunity.service';
@@ -102,6 +104,7 @@ export async function buildContainer(
     customerKeys: customerKeyModel(conn),
     projects: projectModel(conn),
     projectTimeline: timelineModel(conn),
+    ...milestoneModels(conn),
     ...opportunityModels(conn),
     scoringModels: scoringModelModel(conn),
     files: fileModel(conn),
@@ -183,6 +186,17 @@ export async function buildContainer(
     limits: config.files,
   });
   const responseClock = new ResponseClockService({ ...models, policy, lock: new RedisLock(redis) });
+  const projectModule = createProjectModule({
+    ...models,
+    policy,
+    projectAccess,
+    audit,
+    events,
+    timeline,
+    files,
+    lock: new RedisLock(redis),
+    config: config.projects,
+  });
   const chat = createChatModule({
     ...models,
     policy,
@@ -244,6 +258,7 @@ export async function buildContainer(
     chat: chat.chat,
     chatReads: chat.reads,
     ...notifications.services,
+    ...projectModule.services,
     ...portal.services,
   };
 
@@ -258,6 +273,7 @@ export async function buildContainer(
     ...customerImportRoutes(customers), // before customerRoutes: /customers/export vs /customers/:id
     ...customerRoutes(customers),
     ...opportunityRoutes(opportunities),
+    ...projectModule.routes,
     ...crmScoring.routes,
     ...fileRoutes(files, sessions, config.files.maxBytes),
     ...responseClockRoutes(responseClock),

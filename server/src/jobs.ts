@@ -4,6 +4,7 @@ import type { ScoringService } from './modules/crm/scoring/scoring.service';
 import type { DigestService } from './modules/notifications/digest.service';
 import type { OutboxQueue } from './modules/notifications/outbox.queue';
 import type { NoticeModel } from './modules/notifications/notice.model';
+import type { MilestoneDecisionService } from './modules/projects/milestone-decision.service';
 import type { WeeklyReportService } from './modules/portal/weekly-report.service';
 import type { EscalationService } from './modules/feedback/escalation.service';
 import type { FileService } from './modules/files/file.service';
@@ -14,6 +15,7 @@ export interface JobServices {
   digest: DigestService;
   outboxQueue: OutboxQueue;
   scoring: ScoringService;
+  milestoneDecisions: MilestoneDecisionService;
   feedbackEscalation: EscalationService;
   files: FileService;
   weeklyReports: WeeklyReportService;
@@ -25,6 +27,13 @@ export interface JobServices {
  * overridden per job in config `scheduler.jobs.<name>`.
  */
 export function registerJobs(scheduler: Scheduler, services: JobServices, notices: NoticeModel): void {
+  scheduler.register({
+    name: 'projects.auto-confirm-milestones',
+    description: '自动确认超过确认期限仍未处理的待确认节点，并通知客户和项目人员',
+    cron: '0 */15 * * * *',
+    timeoutMs: 10 * 60_000,
+    run: ({ tick }) => services.milestoneDecisions.autoConfirmDue(tick),
+  });
   scheduler.register({
     name: 'invites.purge-expired',
     description: '删除过期超过 30 天的客户邀请码',

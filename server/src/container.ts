@@ -222,6 +222,7 @@ export async function buildContainer(
     ...models,
     policy,
     projectAccess,
+    timeline,
     files,
     responseClock,
     audit,

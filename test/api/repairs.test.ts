@@ -168,6 +168,16 @@ describe('repair transitions', () => {
     expect(confirmed.body).toMatchObject({ status: 'confirmed', rating: 4, ratingComment: '师傅很认真' });
     expect((await act('reopen', cast.customer.token, { reason: 'x' })).status).toBe(409);
 
+    // the customer's project timeline shows the filing and both fixes
+    const timeline = await get(`/projects/${warranty.id}/timeline?limit=100`, cast.customer.token);
+    const mine = timeline.body.items.filter((i: { refId: string }) => i.refId === r.id);
+    expect(mine.map((i: { title: string }) => i.title)).toEqual([
+      '维修完成：2 号楼 1201 卫生间',
+      '维修完成：2 号楼 1201 卫生间',
+      '报修：2 号楼 1201 卫生间',
+    ]);
+    expect(mine[1].photos).toHaveLength(1);
+
     const audit = await sys.server.container.audit.forResource('repair', r.id);
     expect(audit.map((a) => a.action).reverse()).toEqual([
       'repair.filed',

@@ -10,6 +10,7 @@ import type { ScoringService } from '../crm/scoring/scoring.service';
 import type { FileService } from '../files/file.service';
 import type { ProjectModel } from '../projects/project.model';
 import type { ProjectAccess } from '../projects/project.policy';
+import type { TimelineService } from '../projects/timeline.service';
 import { complaintModel, type ComplaintModel } from './complaint.model';
 import { COMPLAINT_DEADLINES } from './complaint.present';
 import { complaintRoutes } from './complaint.routes';
@@ -45,6 +46,7 @@ export function createComplaintsModule(d: {
   staffUsers: StaffUserModel;
   policy: Policy;
   projectAccess: ProjectAccess;
+  timeline: Pick<TimelineService, 'record'>;
   files: Pick<FileService, 'attach' | 'refs'>;
   responseClock: Pick<ResponseClockService, 'open' | 'answer'>;
   audit: AuditLog;

@@ -4,10 +4,11 @@ import {
   type FeedbackDeadline,
   type Repair,
 } from '@gantry/shared';
-import type { Actor } from '../../core/auth/actor';
 import type { FileService } from '../files/file.service';
 import type { EventPayload } from '../../core/events';
+import type { Actor } from '../../core/auth/actor';
 import type { ProjectDoc, ProjectModel } from '../projects/project.model';
+import type { TimelineInput } from '../projects/timeline.service';
 import { lookups, toEscalation } from './complaint.present';
 import { iso, isOverdue, short } from './escalation.deadlines';
 import type { RepairDoc } from './repair.model';
@@ -84,5 +85,22 @@ export function repairEventPayload(doc: RepairDoc, project: ProjectDoc): EventPa
     chargeableLabel: doc.chargeable ? '（已过质保期，需收费）' : '',
     status: doc.status,
     round: doc.round,
+  };
+}
+
+/** The timeline entry of a filed (`repair:<id>`) or fixed (`repair.fixed:<id>:<round>`) repair. */
+export function repairTimelineEntry(doc: RepairDoc, actor: Actor): TimelineInput {
+  const fixed = doc.status === 'fixed';
+  return {
+    key: fixed ? `repair.fixed:${String(doc._id)}:${doc.round}` : `repair:${String(doc._id)}`,
+    projectId: doc.projectId,
+    kind: 'repair',
+    refId: doc._id,
+    occurredAt: fixed && doc.fixedAt ? doc.fixedAt : doc.filedAt,
+    customerVisible: true,
+    title: fixed ? `维修完成：${short(doc.location)}` : `报修：${short(doc.location)}`,
+    summary: fixed ? (doc.fixNote ?? '') : doc.description,
+    photoIds: fixed ? doc.fixPhotoIds : doc.photoIds,
+    actor: { id: actor.id, name: actor.name },
   };
 }

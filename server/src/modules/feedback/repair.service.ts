@@ -28,10 +28,11 @@ import type { StaffUserDoc, StaffUserModel } from '../auth/staff-user.model';
 import type { FileService } from '../files/file.service';
 import type { ProjectDoc, ProjectModel } from '../projects/project.model';
 import type { ProjectAccess } from '../projects/project.policy';
+import type { TimelineService } from '../projects/timeline.service';
 import type { FeedbackConfig } from './escalation.config';
 import { addHours, overdueFilter, personOf, projectScope, raiserOf } from './escalation.deadlines';
 import type { RepairDoc, RepairModel } from './repair.model';
-import { REPAIR_DEADLINES, presentRepairs, repairEventPayload } from './repair.present';
+import { REPAIR_DEADLINES, presentRepairs, repairEventPayload, repairTimelineEntry } from './repair.present';
 import { REPAIRABLE_PROJECT_STATUSES, warrantyEndOf } from './repair.warranty';
 import type { ResponseClockService } from './response-clock.service';
 
@@ -49,6 +50,8 @@ export interface RepairServiceDeps {
   events: EventBus;
   lock: RedisLock;
   config: FeedbackConfig['repair'];
+  /** Filing and fixing show on the project's timeline (the customer's history of the project). */
+  timeline: Pick<TimelineService, 'record'>;
 }
 
 const FILING_STAFF = ['admin', 'service', 'pm', 'engineer'];
@@ -110,6 +113,7 @@ export class RepairService {
     const after = { status: 'submitted', chargeable: doc.chargeable, filedAt };
     await this.audit(actor, 'repair.filed', doc._id, undefined, after, requestId);
     await this.publish('repair.filed', doc, project, `repair.filed:${id}`);
+    await this.deps.timeline.record(repairTimelineEntry(doc, actor));
     return (await presentRepairs(this.deps, actor, [doc], now))[0]!;
   }
 
@@ -263,6 +267,7 @@ export class RepairService {
     // A moved visit is a new notice; everything else happens once per round.
     const suffix = to === 'scheduled' ? `:${after.visitAt?.getTime()}` : '';
     await this.publish(`repair.${to}`, after, project, `repair.${to}:${id}:${after.round}${suffix}`);
+    if (to === 'fixed') await this.deps.timeline.record(repairTimelineEntry(after, actor));
     return (await presentRepairs(this.deps, actor, [after], new Date()))[0]!;
   }
 

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { MilestoneView } from '@gantry/shared';
+import { projectQrText, type MilestoneView } from '@gantry/shared';
 import { uploadPhoto } from '../support/portal-project';
 import { useBrowser, UI_TIMEOUT } from './harness';
 
@@ -217,4 +217,72 @@ it('a customer who refuses consent still confirms; the next notice reaches the i
   await roundTrip(c, 'reject');
   expect(subscribeMessagesTo(c.openid)).toHaveLength(0);
   expect(await awaitingNotices(c.openid)).toBe(2);
+});
+
+it('engineer scans the project code to write a daily log and works a site issue; the customer sees only the visible log', async () => {
+  const c = await cast('site');
+  await signInEngineer(c.engineer);
+
+  // 扫一扫: in a browser the scanned text is typed into a prompt.
+  h5.page.once(
+    'dialog',
+    (dialog) => void dialog.accept(projectQrText('https://gantry.example.com', c.projectId)),
+  );
+  await h5.page.locator('#scan-entry').click();
+  await h5.page.locator('#daily-log-form').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+
+  await h5.page.locator('#log-weather-sunny').click();
+  await h5.page.locator('#log-headcount input').fill('23');
+  await h5.page.locator('#log-work-done textarea').fill('三层顶板钢筋绑扎完成');
+  const chooser = h5.page.waitForEvent('filechooser');
+  const uploaded = h5.page.waitForResponse((res) => res.url().endsWith('/api/v1/files'));
+  await h5.page.locator('#log-add').click();
+  await (await chooser).setFiles({ name: '钢筋.png', mimeType: 'image/png', buffer: await samplePng() });
+  expect((await uploaded).status()).toBe(201);
+  await h5.page.locator('#log-customer-visible').click();
+  const saved = h5.page.waitForResponse(
+    (res) =>
+      res.url().endsWith(`/api/v1/projects/${c.projectId}/daily-logs`) && res.request().method() === 'POST',
+  );
+  await button('log-save').click();
+  expect((await saved).status()).toBe(201);
+  const log = h5.page.locator('[id^="log-item-"]');
+  await expectText(log, '三层顶板钢筋绑扎完成');
+  await expectText(log, '客户可见');
+  await expectText(h5.page.locator('.page-title'), '修改今日日志');
+  await screenshot('projects-daily-log');
+
+  // An internal site issue, started and resolved.
+  await h5.page.goto(`${h5.system.baseUrl}/#/pages/projects/issues/index?id=${c.projectId}`);
+  await button('issue-new').click({ timeout: UI_TIMEOUT });
+  await h5.page.locator('#issue-title input').fill('东侧脚手架连墙件缺失');
+  await h5.page.locator('#issue-severity-high').click();
+  const created = h5.page.waitForResponse(
+    (res) =>
+      res.url().endsWith(`/api/v1/projects/${c.projectId}/issues`) && res.request().method() === 'POST',
+  );
+  await button('issue-save').click();
+  const issueRes = await created;
+  expect(issueRes.status()).toBe(201);
+  const issueId = ((await issueRes.json()) as { id: string }).id;
+  const status = h5.page.locator(`#issue-status-${issueId}`);
+  await expectText(status, '待处理');
+  await expectText(status, '内部');
+  await button(`issue-start-${issueId}`).click();
+  await expectText(status, '处理中');
+  await button(`issue-resolve-${issueId}`).click();
+  await h5.page.locator(`#issue-resolution-${issueId} textarea`).fill('已补设连墙件并复查');
+  await button(`issue-resolve-save-${issueId}`).click();
+  await expectText(status, '已解决');
+  await screenshot('projects-issues');
+
+  // The customer's project home: the visible log with its photo, no internal issue.
+  await signInCustomer(c.openid, 'accept');
+  await h5.page.locator('#projects-entry').click();
+  await h5.page.locator(`#project-item-${c.projectId}`).click({ timeout: UI_TIMEOUT });
+  const timeline = h5.page.locator('#project-timeline');
+  await expectText(timeline, '三层顶板钢筋绑扎完成');
+  expect(await timeline.locator('[id^="timeline-photo-"]').count()).toBe(1);
+  expect(await timeline.innerText()).not.toContain('脚手架');
+  await screenshot('projects-customer-home');
 });

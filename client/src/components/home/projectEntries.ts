@@ -27,3 +27,14 @@ export const scanEntry: HomeEntry = {
     );
   },
 };
+
+/**
+ * The project page a notice's home link (`pages/home/index?milestoneId=…`) stands for: the
+ * notification templates point at home, which opens the record from there.
+ */
+export function noticeTarget(params: Partial<Record<string, string>>): string | null {
+  const isId = (value?: string): value is string => !!value && /^[0-9a-f]{24}$/.test(value);
+  if (isId(params.milestoneId)) return `${ROUTES.milestone}?id=${encodeURIComponent(params.milestoneId)}`;
+  if (isId(params.projectId)) return `${ROUTES.projectHome}?id=${encodeURIComponent(params.projectId)}`;
+  return null;
+}

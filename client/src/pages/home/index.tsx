@@ -1,8 +1,9 @@
-import { useCallback, useState } from 'react';
-import { useDidShow } from '@tarojs/taro';
+import { useCallback, useRef, useState } from 'react';
+import { useDidShow, useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { SessionUser } from '@gantry/shared';
 import { RoleHome } from '../../components/home/RoleHome';
+import { noticeTarget } from '../../components/home/projectEntries';
 import { messageOf } from '../../components/ui/errors';
 import { platform } from '../../platform';
 import { ROUTES } from '../../routes';
@@ -13,6 +14,9 @@ import { clearSession, getSessionUser, getToken, needsBinding, updateSessionUser
 export default function HomePage() {
   const [user, setUser] = useState<SessionUser | null>(() => getSessionUser());
   const [error, setError] = useState<string | null>(null);
+  const { params } = useRouter();
+  // Notices link to home with the record's id; forward once, not on every return to home.
+  const forwarded = useRef(false);
 
   const refresh = useCallback(async () => {
     if (!getToken()) {
@@ -28,6 +32,11 @@ export default function HomePage() {
       }
       setUser(current);
       setError(null);
+      const target = noticeTarget(params);
+      if (target && !forwarded.current) {
+        forwarded.current = true;
+        await platform.navigateTo(target);
+      }
     } catch (caught) {
       setError(messageOf(caught));
     }

@@ -60,6 +60,8 @@ import { ResponseClockService } from './modules/feedback/response-clock.service'
 import { complaintModels, createComplaintsModule } from './modules/feedback/complaint.module';
 import { chatModels } from './modules/feedback/chat.model';
 import { createChatModule } from './modules/feedback/chat.module';
+import { contractsModels, createContractsModule } from './modules/contracts/contracts.module';
+import { milestoneModels as contractMilestones } from './modules/projects/milestone.model';
 
 /** Integrations a test may replace with its own (they still speak to the WeChat simulator). */
 export interface Integrations {
@@ -112,6 +114,7 @@ export async function buildContainer(
     responseClocks: responseClockModel(conn),
     ...complaintModels(conn),
     ...chatModels(conn),
+    ...contractsModels(conn),
   };
   const audit = new AuditLog(conn);
   const jobRuns = jobRunModel(conn);
@@ -186,6 +189,19 @@ export async function buildContainer(
     limits: config.files,
   });
   const responseClock = new ResponseClockService({ ...models, policy, lock: new RedisLock(redis) });
+  const contractsModule = createContractsModule({
+    ...models,
+    milestones: contractMilestones(conn).milestones,
+    files,
+    opportunityService: opportunities,
+    facts: crmScoring.facts,
+    scoring: crmScoring.scoring,
+    lock: new RedisLock(redis),
+    audit,
+    events,
+    logger,
+    config: config.contracts,
+  });
   const projectModule = createProjectModule({
     ...models,
     policy,
@@ -256,6 +272,7 @@ export async function buildContainer(
     files,
     responseClock,
     ...complaintsModule.services,
+    ...contractsModule.services,
     chat: chat.chat,
     chatReads: chat.reads,
     ...notifications.services,
@@ -281,6 +298,7 @@ export async function buildContainer(
     ...chat.routes,
     ...site.routes,
     ...complaintsModule.routes,
+    ...contractsModule.routes,
     ...jobsRoutes(scheduler),
     ...notifications.routes,
     ...portal.routes,

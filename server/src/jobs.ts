@@ -4,6 +4,7 @@ import type { ScoringService } from './modules/crm/scoring/scoring.service';
 import type { DigestService } from './modules/notifications/digest.service';
 import type { OutboxQueue } from './modules/notifications/outbox.queue';
 import type { NoticeModel } from './modules/notifications/notice.model';
+import type { InvoiceTriggers } from './modules/contracts/invoice-triggers';
 import type { MilestoneDecisionService } from './modules/projects/milestone-decision.service';
 import type { WeeklyReportService } from './modules/portal/weekly-report.service';
 import type { EscalationService } from './modules/feedback/escalation.service';
@@ -19,6 +20,7 @@ export interface JobServices {
   feedbackEscalation: EscalationService;
   files: FileService;
   weeklyReports: WeeklyReportService;
+  invoiceTriggers: InvoiceTriggers;
 }
 
 /**
@@ -82,5 +84,12 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
     cron: '0 0 8 * * 1',
     timeoutMs: 30 * 60_000,
     run: ({ tick }) => services.weeklyReports.compileWeek(tick),
+  });
+  scheduler.register({
+    name: 'contracts.issue-scheduled-invoices',
+    description: '按付款计划开具到期的付款通知（约定日期已到的分期，以及遗漏的签约或节点确认分期）',
+    cron: '0 5 0 * * *',
+    timeoutMs: 10 * 60_000,
+    run: ({ tick }) => services.invoiceTriggers.issueScheduled(tick),
   });
 }

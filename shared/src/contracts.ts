@@ -228,3 +228,12 @@ export const amendmentSchema = z.object({
   at: z.string(),
 });
 export type Amendment = z.infer<typeof amendmentSchema>;
+
+export const contractPageSchema = z.object({
+  items: z.array(contractSchema),
+  nextCursor: z.string().nullable(),
+});
+export const amendmentPageSchema = z.object({
+  items: z.array(amendmentSchema),
+  nextCursor: z.string().nullable(),
+});

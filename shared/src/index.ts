@@ -17,3 +17,5 @@ export * from './response-times';
 export * from './chat';
 export * from './contracts';
 export * from './invoices';
+export * from './contracts';
+export * from './invoices';

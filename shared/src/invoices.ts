@@ -142,3 +142,8 @@ export const receivablesSchema = z.object({
   ),
 });
 export type Receivables = z.infer<typeof receivablesSchema>;
+
+export const invoicePageSchema = z.object({
+  items: z.array(invoiceSchema),
+  nextCursor: z.string().nullable(),
+});

@@ -25,6 +25,11 @@ export const NOTIFY_EVENTS = [
   'customer.tier_dropped',
   'project.weekly_report',
   'site_issue.assigned',
+  'contract.approval_requested',
+  'contract.approved',
+  'contract.rejected',
+  'invoice.issued',
+  'invoice.paid',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
@@ -52,6 +57,11 @@ export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = {
   'customer.tier_dropped': '客户降级为风险',
   'project.weekly_report': '项目周报',
   'site_issue.assigned': '现场问题指派',
+  'contract.approval_requested': '合同待审批',
+  'contract.approved': '合同已生效',
+  'contract.rejected': '合同被驳回',
+  'invoice.issued': '新付款通知',
+  'invoice.paid': '账单已付清',
 };
 
 export const CHANNELS = ['inbox', 'subscribe', 'wecom'] as const;

@@ -5,6 +5,7 @@ import { notificationsConfigSchema, parseRobotKeys } from '../modules/notificati
 import { projectsConfigSchema } from '../modules/projects/milestone-templates';
 import { filesConfigSchema } from './files/files.config';
 import { feedbackConfigSchema } from '../modules/feedback/escalation.config';
+import { contractsConfigSchema } from '../modules/contracts/contracts.config';
 
 /**
  * Configuration is read once, from config/default.json, config/<NODE_ENV>.json and the environment,
@@ -64,6 +65,7 @@ const configSchema = z.object({
   files: filesConfigSchema,
   notifications: notificationsConfigSchema,
   feedback: feedbackConfigSchema,
+  contracts: contractsConfigSchema,
   projects: projectsConfigSchema,
   scheduler: z.object({
     enabled: z.boolean().default(true),

@@ -96,6 +96,8 @@ export interface InstallmentDoc {
   };
   dueDays: number;
   invoiceId: Types.ObjectId | null;
+  /** 'amendment': added by a change request the plan had no open installment for. */
+  origin: 'plan' | 'amendment';
 }
 
 const installmentSchema = new Schema<InstallmentDoc>(
@@ -113,6 +115,7 @@ const installmentSchema = new Schema<InstallmentDoc>(
     },
     dueDays: { type: Number, required: true },
     invoiceId: { type: Schema.Types.ObjectId, default: null },
+    origin: { type: String, required: true, enum: ['plan', 'amendment'], default: 'plan' },
   },
   { collection: 'contract_installments', versionKey: false },
 );

@@ -63,7 +63,7 @@ export class InvoiceService {
   constructor(private readonly deps: InvoiceServiceDeps) {}
 
   /**
-   * The invoice for `installment`, issued now if it does not exist yet. Exactly once: the unique
+   * The invoice for `installment`, due `dueDays` after `firedAt` (when its trigger fired), issued now if it does not exist yet. Exactly once: the unique
    * index on installmentId decides between racing triggers (and a re-delivered event); the loser
    * reads the winner's invoice. The notice is re-published either way — its id is stable, so the
    * outbox deduplicates it, and a crash after the insert still ends with the customer told.
@@ -87,7 +87,7 @@ export class InvoiceService {
             projectId: contract.projectId,
             amount: installment.amount,
             status: 'issued',
-            issuedAt: firedAt,
+            issuedAt: new Date(),
             dueDate: dueDateFrom(firedAt, installment.dueDays),
             reason: {
               kind: reasonKind,

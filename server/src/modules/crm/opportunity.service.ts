@@ -174,35 +174,64 @@ export class OpportunityService {
           from,
           to,
         });
-      const at = new Date();
-      const lostReason = to === 'lost' ? (input.reason ?? null) : null;
-      await this.deps.opportunities.updateOne(
-        { _id: current._id },
-        { $set: { stage: to, stageEnteredAt: at, lostReason } },
-      );
-      const entry = await this.deps.opportunityStageHistory.create({
-        opportunityId: current._id,
-        from,
-        to,
-        at,
-        by: new Types.ObjectId(actor.id),
-        reason: input.reason ?? null,
-      });
-      await this.audit(
-        actor,
-        'opportunity.stage_changed',
-        current._id,
-        { stage: from },
-        { stage: to, ...(input.reason ? { reason: input.reason } : {}) },
-        requestId,
-      );
-      await this.deps.events?.publish(
-        'opportunity.stage_changed',
-        { customerId: String(current.customerId), opportunityId: String(current._id), from, to },
-        { id: `opportunity.stage_changed:${String(entry._id)}`, occurredAt: at },
-      );
+      await this.applyStage(actor, current, to, input.reason ?? null, requestId);
       return this.reload(current._id);
     });
+  }
+
+  /**
+   * A contract for this opportunity became active: the opportunity is signed, from whatever open
+   * stage it was in (the signed contract is the fact the funnel records). Idempotent: an already
+   * signed opportunity is left alone; a lost one is not revived (answers false).
+   */
+  async markSignedByContract(id: string, actor: Actor, contractNumber: string): Promise<boolean> {
+    if (!Types.ObjectId.isValid(id)) return false;
+    return this.deps.lock.withLock(lockKey(id), 10_000, async () => {
+      const current = await this.deps.opportunities.findById(id).lean<OpportunityDoc>();
+      if (!current || current.stage === 'lost') return false;
+      if (current.stage === 'signed') return true;
+      await this.applyStage(actor, current, 'signed', `合同 ${contractNumber} 已生效`);
+      return true;
+    });
+  }
+
+  /** Writes a stage move (already allowed) with its history entry, audit entry and event. */
+  private async applyStage(
+    actor: Actor,
+    current: OpportunityDoc,
+    to: OpportunityStage,
+    reason: string | null,
+    requestId?: string,
+  ): Promise<void> {
+    const from = current.stage;
+    const input = { stage: to, reason: reason ?? undefined };
+    const at = new Date();
+    const lostReason = to === 'lost' ? (input.reason ?? null) : null;
+    await this.deps.opportunities.updateOne(
+      { _id: current._id },
+      { $set: { stage: to, stageEnteredAt: at, lostReason } },
+    );
+    const entry = await this.deps.opportunityStageHistory.create({
+      opportunityId: current._id,
+      from,
+      to,
+      at,
+      by: new Types.ObjectId(actor.id),
+      reason: input.reason ?? null,
+    });
+    await this.audit(
+      actor,
+      'opportunity.stage_changed',
+      current._id,
+      { stage: from },
+      { stage: to, ...(input.reason ? { reason: input.reason } : {}) },
+      requestId,
+    );
+    await this.deps.events?.publish(
+      'opportunity.stage_changed',
+      { customerId: String(current.customerId), opportunityId: String(current._id), from, to },
+      { id: `opportunity.stage_changed:${String(entry._id)}`, occurredAt: at },
+    );
   }
 
   /** The next quote version; the latest quote's amount becomes the expected amount. */

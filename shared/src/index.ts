@@ -17,5 +17,3 @@ export * from './response-times';
 export * from './chat';
 export * from './contracts';
 export * from './invoices';
-export * from './contracts';
-export * from './invoices';

@@ -52,8 +52,8 @@ import { UrlSigner } from './core/files/signed-url';
 import { fileModel } from './modules/files/file.model';
 import { fileRoutes } from './modules/files/file.routes';
 import { FileService } from './modules/files/file.service';
-import { createPortalModule } from './modules/portal/portal.module';
 import { createSiteModule, siteModels } from './modules/site/site.module';
+import { createPortalModule } from './modules/portal/portal.module';
 import { responseClockModel } from './modules/feedback/response-clock.model';
 import { responseClockRoutes } from './modules/feedback/response-clock.routes';
 import { ResponseClockService } from './modules/feedback/response-clock.service';
@@ -62,6 +62,9 @@ import { chatModels } from './modules/feedback/chat.model';
 import { createChatModule } from './modules/feedback/chat.module';
 import { contractsModels, createContractsModule } from './modules/contracts/contracts.module';
 import { milestoneModels as contractMilestones } from './modules/projects/milestone.model';
+import { changeModels, createChangesModule } from './modules/changes/changes.module';
+import { paymentsModels } from './modules/payments/payments.models';
+import { MongoPaymentLedger } from './modules/payments/payment-ledger';
 
 /** Integrations a test may replace with its own (they still speak to the WeChat simulator). */
 export interface Integrations {
@@ -115,6 +118,8 @@ export async function buildContainer(
     ...complaintModels(conn),
     ...chatModels(conn),
     ...contractsModels(conn),
+    ...changeModels(conn),
+    ...paymentsModels(conn),
   };
   const audit = new AuditLog(conn);
   const jobRuns = jobRunModel(conn);
@@ -202,6 +207,8 @@ export async function buildContainer(
     logger,
     config: config.contracts,
   });
+  const paymentLedger = new MongoPaymentLedger(models.paymentLedger);
+  contractsModule.bindLedger(paymentLedger);
   const projectModule = createProjectModule({
     ...models,
     policy,
@@ -212,6 +219,16 @@ export async function buildContainer(
     files,
     lock: new RedisLock(redis),
     config: config.projects,
+  });
+  const site = createSiteModule({
+    ...models,
+    projectAccess,
+    files,
+    timeline,
+    audit,
+    events,
+    lock: new RedisLock(redis),
+    directory: new AccountDirectory(models.staffUsers, models.portalAccounts),
   });
   const chat = createChatModule({
     ...models,
@@ -224,15 +241,17 @@ export async function buildContainer(
     redis,
     logger,
   });
-  const site = createSiteModule({
+  const portal = await createPortalModule({
     ...models,
-    projectAccess,
-    files,
-    timeline,
+    conn,
+    redis,
+    logger,
     audit,
     events,
-    lock: new RedisLock(redis),
-    directory: new AccountDirectory(models.staffUsers, models.portalAccounts),
+    projectAccess,
+    timeline,
+    files,
+    publicUrl: config.http.publicUrl,
   });
   const complaintsModule = createComplaintsModule({
     ...models,
@@ -249,17 +268,17 @@ export async function buildContainer(
     facts: crmScoring.facts,
     scoring: crmScoring.scoring,
   });
-  const portal = await createPortalModule({
+  const changes = createChangesModule({
     ...models,
     conn,
-    redis,
-    logger,
+    projectAccess,
+    files,
+    responseClock,
+    timeline,
     audit,
     events,
-    projectAccess,
-    timeline,
-    files,
-    publicUrl: config.http.publicUrl,
+    lock: new RedisLock(redis),
+    logger,
   });
   const services = {
     auth,
@@ -273,6 +292,7 @@ export async function buildContainer(
     responseClock,
     ...complaintsModule.services,
     ...contractsModule.services,
+    ...changes.services,
     chat: chat.chat,
     chatReads: chat.reads,
     ...notifications.services,
@@ -295,10 +315,11 @@ export async function buildContainer(
     ...crmScoring.routes,
     ...fileRoutes(files, sessions, config.files.maxBytes),
     ...responseClockRoutes(responseClock),
-    ...chat.routes,
     ...site.routes,
     ...complaintsModule.routes,
     ...contractsModule.routes,
+    ...changes.routes,
+    ...chat.routes,
     ...jobsRoutes(scheduler),
     ...notifications.routes,
     ...portal.routes,
@@ -314,6 +335,8 @@ export async function buildContainer(
     events,
     outboxWorker: notifications.worker,
     chatWaits: chat.waits,
+    /** The payment issue registers its contract amendment here (ChangeApprovalEffects.register). */
+    changeApprovalEffects: changes.effects,
     policy,
     projectAccess,
     timeline,

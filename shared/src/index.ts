@@ -17,3 +17,8 @@ export * from './response-times';
 export * from './chat';
 export * from './contracts';
 export * from './invoices';
+export * from './money';
+export * from './reconciliation';
+export * from './payments';
+export * from './changes';
+export * from './ratings';

@@ -63,6 +63,7 @@ import { createChatModule } from './modules/feedback/chat.module';
 import { contractsModels, createContractsModule } from './modules/contracts/contracts.module';
 import { milestoneModels as contractMilestones } from './modules/projects/milestone.model';
 import { changeModels, createChangesModule } from './modules/changes/changes.module';
+import { RecordedContractTotals } from './modules/changes/contract-totals';
 import { paymentsModels } from './modules/payments/payments.models';
 import { MongoPaymentLedger } from './modules/payments/payment-ledger';
 
@@ -279,7 +280,9 @@ export async function buildContainer(
     events,
     lock: new RedisLock(redis),
     logger,
+    contractTotals: contractsModule.contractTotals(new RecordedContractTotals(models)),
   });
+  contractsModule.registerAmendmentEffect(changes.effects);
   const services = {
     auth,
     invites,

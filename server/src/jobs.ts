@@ -10,8 +10,13 @@ import type { WeeklyReportService } from './modules/portal/weekly-report.service
 import type { EscalationService } from './modules/feedback/escalation.service';
 import type { FileService } from './modules/files/file.service';
 
+import type { ChangeDecisionService } from './modules/changes/change-decision.service';
+import type { ChangeOutcomeService } from './modules/changes/change-outcome.service';
+
 /** The services the jobs call (the container's services object satisfies it). */
 export interface JobServices {
+  changeDecisions: ChangeDecisionService;
+  changeOutcomeRunner: ChangeOutcomeService;
   invites: InviteService;
   digest: DigestService;
   outboxQueue: OutboxQueue;
@@ -91,5 +96,19 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
     cron: '0 5 0 * * *',
     timeoutMs: 10 * 60_000,
     run: ({ tick }) => services.invoiceTriggers.issueScheduled(tick),
+  });
+  scheduler.register({
+    name: 'changes.expire-quotes',
+    description: '变更报价超过有效期未确认的，标记为已过期并通知客户和项目经理',
+    cron: '0 */15 * * * *',
+    timeoutMs: 5 * 60_000,
+    run: ({ tick }) => services.changeDecisions.expireDue(tick),
+  });
+  scheduler.register({
+    name: 'changes.resume-approvals',
+    description: '补完因中断未执行完的变更批准步骤（节点日期、合同变更、通知），每一步只执行一次',
+    cron: '30 */5 * * * *',
+    timeoutMs: 5 * 60_000,
+    run: ({ tick }) => services.changeOutcomeRunner.resumeAll(tick),
   });
 }

@@ -30,6 +30,10 @@ export const NOTIFY_EVENTS = [
   'contract.rejected',
   'invoice.issued',
   'invoice.paid',
+  'change_request.submitted',
+  'change_request.rejected',
+  'change_request.expired',
+  'rating.invited',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
@@ -62,6 +66,10 @@ export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = {
   'contract.rejected': '合同被驳回',
   'invoice.issued': '新付款通知',
   'invoice.paid': '账单已付清',
+  'change_request.submitted': '新变更申请',
+  'change_request.rejected': '变更被拒绝',
+  'change_request.expired': '变更报价过期',
+  'rating.invited': '邀请评价',
 };
 
 export const CHANNELS = ['inbox', 'subscribe', 'wecom'] as const;

@@ -1,0 +1,307 @@
+import { Types } from 'mongoose';
+import {
+  CHANGE_REQUEST_STATUS_LABELS,
+  calendarDateOf,
+  canMoveChangeRequest,
+  type AcknowledgeChangeRequestInput,
+  type ChangeRequest,
+  type ChangeRequestListQuery,
+  type ChangeRequestStatus,
+  type CreateChangeRequestInput,
+  type Page,
+  type QuoteChangeRequestInput,
+} from '@gantry/shared';
+import type { AuditLog } from '../../core/audit';
+import type { Actor } from '../../core/auth/actor';
+import { retryTransient } from '../../core/db';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors';
+import type { EventBus } from '../../core/events';
+import { paginateById } from '../../core/pagination';
+import type { RedisLock } from '../../core/redis-lock';
+import type { ResponseClockService } from '../feedback/response-clock.service';
+import type { FileService } from '../files/file.service';
+import type { MilestoneDoc, MilestoneModel } from '../projects/milestone.model';
+import type { ProjectDoc, ProjectModel } from '../projects/project.model';
+import type { ProjectAccess } from '../projects/project.policy';
+import type { TimelineService } from '../projects/timeline.service';
+import { CHANGE_REQUEST, type ChangeOutcomeService } from './change-outcome.service';
+import type { ChangeOutcomeModel, ChangeRequestDoc, ChangeRequestModel } from './change-request.model';
+import { addDays, dateOnly, presentChangeRequests } from './change-request.view';
+import type { ContractTotals } from './contract-totals';
+
+export interface ChangeRequestDeps {
+  changeRequests: ChangeRequestModel;
+  changeOutcomes: ChangeOutcomeModel;
+  milestones: MilestoneModel;
+  projects: ProjectModel;
+  projectAccess: ProjectAccess;
+  files: Pick<FileService, 'attach' | 'refs'>;
+  responseClock: Pick<ResponseClockService, 'open' | 'answer'>;
+  contractTotals: ContractTotals;
+  outcomes: ChangeOutcomeService;
+  timeline: Pick<TimelineService, 'record'>;
+  audit: AuditLog;
+  events: EventBus;
+  lock: RedisLock;
+}
+
+/** Staff who may file a change request for the customer (on a project they can read). */
+const FILING_ROLES = ['admin', 'service', 'pm', 'engineer'];
+export const changeLockKey = (id: string | Types.ObjectId) => `lock:changes:cr:${String(id)}`;
+export const clockKey = (id: string | Types.ObjectId) => `change_request:${String(id)}`;
+const person = (actor: Actor) => ({ id: actor.id, name: actor.name });
+/** The end of a calendar day in Asia/Shanghai. */
+const endOfShanghaiDay = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`) + 86_400_000);
+
+/** 409 for a move the change request status machine does not allow. */
+export function assertMove(from: ChangeRequestStatus, to: ChangeRequestStatus): void {
+  if (!canMoveChangeRequest(from, to))
+    throw new ConflictError(
+      'CONFLICT',
+      `变更申请当前为「${CHANGE_REQUEST_STATUS_LABELS[from]}」，不能变更为「${CHANGE_REQUEST_STATUS_LABELS[to]}」`,
+      { from, to },
+    );
+}
+
+/**
+ * Change requests up to the quote: filed by the customer (or staff for them), acknowledged by staff
+ * (the first response: stops the response clock), quoted by the PM. Decisions, withdrawal and
+ * expiry are ChangeDecisionService's. Status moves run under a Redis lock per request.
+ */
+export class ChangeRequestService {
+  constructor(private readonly deps: ChangeRequestDeps) {}
+
+  async create(actor: Actor, projectId: string, input: CreateChangeRequestInput, requestId?: string) {
+    const project = await this.deps.projectAccess.get(actor, projectId, 'read');
+    if (actor.kind === 'staff' && !FILING_ROLES.includes(actor.role)) throw new ForbiddenError();
+    if (input.photoIds.length)
+      await this.deps.files.attach(actor, input.photoIds, { projectId, customerVisible: true });
+    const now = new Date();
+    const created = await retryTransient(() =>
+      this.deps.changeRequests.create({
+        projectId: project._id,
+        customerId: project.customerId,
+        title: input.title,
+        description: input.description,
+        photoIds: input.photoIds.map((id) => new Types.ObjectId(id)),
+        wishedDate: input.wishedDate ?? null,
+        status: 'submitted',
+        requestedBy: { ...person(actor), kind: actor.kind },
+        submittedAt: now,
+      }),
+    );
+    const doc = created.toObject<ChangeRequestDoc>();
+    await this.deps.responseClock.open({
+      key: clockKey(doc._id),
+      kind: 'change_request',
+      projectId,
+      customerId: String(project.customerId),
+      openedAt: now,
+    });
+    await this.audit(
+      actor,
+      'change_request.submitted',
+      doc._id,
+      undefined,
+      { status: 'submitted' },
+      requestId,
+    );
+    await this.deps.timeline.record({
+      key: `change_request.submitted:${String(doc._id)}`,
+      projectId: project._id,
+      kind: 'change_request',
+      refId: doc._id,
+      occurredAt: now,
+      customerVisible: true,
+      title: `提交了变更申请「${doc.title}」`,
+      summary: doc.description,
+      photoIds: doc.photoIds,
+      actor: person(actor),
+    });
+    await this.publish(
+      'change_request.submitted',
+      doc,
+      project,
+      `change_request.submitted:${String(doc._id)}`,
+    );
+    return this.present(actor, doc, project);
+  }
+
+  async list(actor: Actor, projectId: string, query: ChangeRequestListQuery): Promise<Page<ChangeRequest>> {
+    const project = await this.deps.projectAccess.get(actor, projectId, 'read');
+    const filter: Record<string, unknown> = { projectId: project._id };
+    if (query.status) filter.status = query.status;
+    const page = await paginateById(this.deps.changeRequests, filter, query, (d) => d as ChangeRequestDoc);
+    return {
+      items: await presentChangeRequests(this.deps, actor, page.items, project),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async get(actor: Actor, id: string): Promise<ChangeRequest> {
+    const { doc, project } = await loadChangeRequest(this.deps, actor, id);
+    return this.present(actor, doc, project);
+  }
+
+  /** The first staff response: under review, the response time recorded. */
+  async acknowledge(actor: Actor, id: string, input: AcknowledgeChangeRequestInput, requestId?: string) {
+    const { project } = await loadChangeRequest(this.deps, actor, id);
+    if (!(actor.role === 'admin' || actor.role === 'service' || this.deps.projectAccess.isPm(actor, project)))
+      throw new ForbiddenError('只有项目经理、客服或管理员可以受理变更申请');
+    return this.move(actor, id, project, 'under_review', requestId, async (doc, now) => {
+      const stopped = await this.deps.responseClock.answer(clockKey(doc._id), person(actor), now);
+      const seconds = stopped ?? Math.max(0, Math.round((now.getTime() - doc.submittedAt.getTime()) / 1000));
+      return {
+        acknowledgedAt: now,
+        acknowledgedBy: person(actor),
+        acknowledgeNote: input.note ?? null,
+        firstResponseSeconds: seconds,
+      };
+    });
+  }
+
+  /** The PM's (or an admin's) price and schedule impact; quoting again revises it (version + 1). */
+  async quote(actor: Actor, id: string, input: QuoteChangeRequestInput, requestId?: string) {
+    const { project } = await loadChangeRequest(this.deps, actor, id);
+    if (!(actor.role === 'admin' || this.deps.projectAccess.isPm(actor, project)))
+      throw new ForbiddenError('只有本项目的项目经理或管理员可以报价');
+    await this.validateQuote(project, input);
+    const after = await this.move(actor, id, project, 'quoted', requestId, (doc, now) => ({
+      quote: {
+        version: (doc.quote?.version ?? 0) + 1,
+        costDelta: input.costDelta,
+        scheduleDeltaDays: input.scheduleDeltaDays,
+        note: input.note,
+        validUntil: endOfShanghaiDay(input.validUntil),
+        validUntilDate: input.validUntil,
+        affectedFromMilestoneId: input.affectedFromMilestoneId
+          ? new Types.ObjectId(input.affectedFromMilestoneId)
+          : null,
+        quotedBy: person(actor),
+        quotedAt: now,
+      },
+    }));
+    const version = after.quote?.version ?? 1;
+    await this.deps.timeline.record({
+      key: `change_request.quoted:${id}:${version}`,
+      projectId: project._id,
+      kind: 'change_request',
+      refId: new Types.ObjectId(id),
+      occurredAt: new Date(),
+      customerVisible: true,
+      title: `变更「${after.title}」已报价，待客户确认`,
+      summary: after.quote?.note ?? '',
+      actor: person(actor),
+    });
+    return after;
+  }
+
+  private async validateQuote(project: ProjectDoc, input: QuoteChangeRequestInput): Promise<void> {
+    const issues: Array<{ path: string; message: string }> = [];
+    if (input.validUntil < calendarDateOf(new Date()))
+      issues.push({ path: 'body.validUntil', message: '报价有效期不能早于今天' });
+    if (addDays(dateOnly(project.plannedEnd), input.scheduleDeltaDays) < dateOnly(project.plannedStart))
+      issues.push({ path: 'body.scheduleDeltaDays', message: '工期缩短后完工日期早于项目开工日期' });
+    if (input.affectedFromMilestoneId) {
+      const m = await this.deps.milestones
+        .findOne(
+          { _id: new Types.ObjectId(input.affectedFromMilestoneId), projectId: project._id },
+          { status: 1 },
+        )
+        .lean<Pick<MilestoneDoc, 'status'>>();
+      if (!m) issues.push({ path: 'body.affectedFromMilestoneId', message: '节点不属于该项目' });
+      else if (m.status === 'confirmed')
+        issues.push({ path: 'body.affectedFromMilestoneId', message: '已确认的节点不能调整日期' });
+    }
+    if (issues.length) throw new ValidationError(issues);
+  }
+
+  /** One status move under the request's lock: machine check, update, audit, event for quotes. */
+  private async move(
+    actor: Actor,
+    id: string,
+    project: ProjectDoc,
+    to: ChangeRequestStatus,
+    requestId: string | undefined,
+    mutate: (
+      doc: ChangeRequestDoc,
+      now: Date,
+    ) => Promise<Partial<ChangeRequestDoc>> | Partial<ChangeRequestDoc>,
+  ): Promise<ChangeRequest> {
+    const after = await this.deps.lock.withLock(changeLockKey(id), 15_000, async () => {
+      const doc = await this.deps.changeRequests.findById(id).lean<ChangeRequestDoc>();
+      if (!doc) throw new NotFoundError();
+      const outcome = await this.deps.outcomes.find(doc._id);
+      assertMove(outcome?.outcome ?? doc.status, to);
+      const now = new Date();
+      const set = { ...(await mutate(doc, now)), status: to };
+      await retryTransient(() => this.deps.changeRequests.updateOne({ _id: doc._id }, { $set: set }));
+      await this.audit(actor, `change_request.${to}`, doc._id, { status: doc.status }, set, requestId);
+      return { ...doc, ...set, updatedAt: now } as ChangeRequestDoc;
+    });
+    if (to === 'quoted')
+      await this.publish(
+        'change_request.quoted',
+        after,
+        project,
+        `change_request.quoted:${id}:${after.quote?.version}`,
+      );
+    return this.present(actor, after, project);
+  }
+
+  private async present(actor: Actor, doc: ChangeRequestDoc, project: ProjectDoc) {
+    return (await presentChangeRequests(this.deps, actor, [doc], project))[0]!;
+  }
+
+  private async publish(name: string, doc: ChangeRequestDoc, project: ProjectDoc, id: string) {
+    await this.deps.events.publish(
+      name,
+      {
+        customerId: String(doc.customerId),
+        pmId: project.pmId ? String(project.pmId) : undefined,
+        changeRequestId: String(doc._id),
+        projectId: String(project._id),
+        projectName: project.name,
+        title: doc.title,
+        costDelta: doc.quote?.costDelta ?? null,
+        scheduleDeltaDays: doc.quote?.scheduleDeltaDays ?? null,
+        validUntil: doc.quote?.validUntilDate ?? null,
+        quoteVersion: doc.quote?.version ?? null,
+      },
+      { id },
+    );
+  }
+
+  private audit(
+    actor: Actor,
+    action: string,
+    id: Types.ObjectId,
+    before: unknown,
+    after: unknown,
+    requestId?: string,
+  ) {
+    return this.deps.audit.record({
+      actor,
+      action,
+      resource: CHANGE_REQUEST,
+      resourceId: id,
+      before,
+      after,
+      requestId,
+    });
+  }
+}
+
+/** A change request and its project, or 404 when either is missing or the project unreadable. */
+export async function loadChangeRequest(
+  deps: Pick<ChangeRequestDeps, 'changeRequests' | 'projectAccess'>,
+  actor: Actor,
+  id: string,
+): Promise<{ doc: ChangeRequestDoc; project: ProjectDoc }> {
+  const doc = Types.ObjectId.isValid(id)
+    ? await deps.changeRequests.findById(id).lean<ChangeRequestDoc>()
+    : null;
+  if (!doc) throw new NotFoundError();
+  const project = await deps.projectAccess.get(actor, String(doc.projectId), 'read');
+  return { doc, project };
+}

@@ -1,0 +1,143 @@
+import type { Types } from 'mongoose';
+import { CHANGE_REQUEST_STATUS_LABELS, type ChangeImpact, type ChangeRequest } from '@gantry/shared';
+import type { Actor } from '../../core/auth/actor';
+import type { FileService } from '../files/file.service';
+import type { ProjectDoc } from '../projects/project.model';
+import type { ChangeOutcomeDoc, ChangeOutcomeModel, ChangeRequestDoc } from './change-request.model';
+import type { ContractTotals } from './contract-totals';
+
+const DAY_MS = 86_400_000;
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** A stored calendar date (UTC midnight) as YYYY-MM-DD. */
+export const dateOnly = (d: Date) => d.toISOString().slice(0, 10);
+export const addDays = (date: string, days: number) =>
+  dateOnly(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
+
+export interface ViewDeps {
+  changeOutcomes: ChangeOutcomeModel;
+  files: Pick<FileService, 'refs'>;
+  contractTotals: ContractTotals;
+}
+
+/** The live impact of a quote on the project as it stands now. */
+export async function liveImpact(
+  contractTotals: ContractTotals,
+  project: Pick<ProjectDoc, '_id' | 'plannedEnd'>,
+  quote: { costDelta: number; scheduleDeltaDays: number },
+): Promise<ChangeImpact> {
+  const currentTotal = await contractTotals.currentTotal(String(project._id));
+  const currentCompletion = dateOnly(project.plannedEnd);
+  return {
+    currentTotal,
+    newTotal: currentTotal === null ? null : currentTotal + quote.costDelta,
+    currentCompletion,
+    newCompletion: addDays(currentCompletion, quote.scheduleDeltaDays),
+  };
+}
+
+/**
+ * Change requests as the API answers them. The outcome record, when there is one, is the truth
+ * (its status step may not have run yet after a crash). A quoted request shows the live before/after
+ * total and completion date; a decided one the figures the customer decided on.
+ */
+export async function presentChangeRequests(
+  deps: ViewDeps,
+  actor: Actor,
+  docs: ChangeRequestDoc[],
+  project: ProjectDoc,
+  now = new Date(),
+): Promise<ChangeRequest[]> {
+  if (docs.length === 0) return [];
+  const outcomes = await deps.changeOutcomes
+    .find({ changeRequestId: { $in: docs.map((d) => d._id) } })
+    .lean<ChangeOutcomeDoc[]>();
+  const byRequest = new Map(outcomes.map((o) => [String(o.changeRequestId), o]));
+  const refs = await deps.files.refs(
+    actor,
+    docs.flatMap((d) => d.photoIds.map(String)),
+  );
+  const photo = new Map(refs.map((r) => [r.id, r]));
+  const quoted = docs.find((d) => d.quote && !byRequest.has(String(d._id)));
+  // The live figures share the project's current total: read it once for the page.
+  const base = quoted?.quote
+    ? await liveImpact(deps.contractTotals, project, { costDelta: 0, scheduleDeltaDays: 0 })
+    : null;
+  return docs.map((d) => {
+    const outcome = byRequest.get(String(d._id)) ?? null;
+    const status = outcome?.outcome ?? d.status;
+    return {
+      id: String(d._id),
+      projectId: String(d.projectId),
+      projectName: project.name,
+      customerId: String(d.customerId),
+      title: d.title,
+      description: d.description,
+      wishedDate: d.wishedDate,
+      status,
+      statusLabel: CHANGE_REQUEST_STATUS_LABELS[status],
+      requestedBy: d.requestedBy,
+      submittedAt: d.submittedAt.toISOString(),
+      acknowledgedAt: iso(d.acknowledgedAt),
+      acknowledgedBy: d.acknowledgedBy,
+      acknowledgeNote: d.acknowledgeNote,
+      firstResponseSeconds: d.firstResponseSeconds,
+      quote: d.quote
+        ? {
+            version: d.quote.version,
+            costDelta: d.quote.costDelta,
+            scheduleDeltaDays: d.quote.scheduleDeltaDays,
+            note: d.quote.note,
+            validUntil: d.quote.validUntilDate,
+            expired: d.quote.validUntil.getTime() <= now.getTime(),
+            affectedFromMilestoneId: d.quote.affectedFromMilestoneId
+              ? String(d.quote.affectedFromMilestoneId)
+              : null,
+            quotedBy: d.quote.quotedBy,
+            quotedAt: d.quote.quotedAt.toISOString(),
+          }
+        : null,
+      impact: impactOf(d, outcome, base),
+      outcome: outcome ? outcomeView(outcome) : null,
+      photos: d.photoIds.flatMap((id: Types.ObjectId) => photo.get(String(id)) ?? []),
+      createdAt: d.createdAt.toISOString(),
+      updatedAt: d.updatedAt.toISOString(),
+    };
+  });
+}
+
+function impactOf(
+  d: ChangeRequestDoc,
+  outcome: ChangeOutcomeDoc | null,
+  base: ChangeImpact | null,
+): ChangeImpact | null {
+  if (outcome?.quote) {
+    const q = outcome.quote;
+    return {
+      currentTotal: q.currentTotal,
+      newTotal: q.newTotal,
+      currentCompletion: q.currentCompletion,
+      newCompletion: q.newCompletion,
+    };
+  }
+  if (outcome || !d.quote || !base) return null;
+  return {
+    currentTotal: base.currentTotal,
+    newTotal: base.currentTotal === null ? null : base.currentTotal + d.quote.costDelta,
+    currentCompletion: base.currentCompletion,
+    newCompletion: addDays(base.currentCompletion, d.quote.scheduleDeltaDays),
+  };
+}
+
+function outcomeView(o: ChangeOutcomeDoc) {
+  const done = new Set(o.done);
+  return {
+    outcome: o.outcome,
+    by: o.by,
+    at: o.at.toISOString(),
+    comment: o.comment,
+    quoteVersion: o.quote?.version ?? null,
+    effectsPending: o.steps.filter((s) => !done.has(s)),
+    effectsDone: o.steps.filter((s) => done.has(s)),
+  };
+}

@@ -22,6 +22,15 @@ export const ROUTES = {
   dailyLog: '/pages/projects/daily-log/index',
   siteIssues: '/pages/projects/issues/index',
   scan: '/pages/projects/scan/index',
+  sharedProgress: '/pages/shared/index',
+  changes: '/pages/changes/index',
+  changeNew: '/pages/changes/new/index',
+  changeDetail: '/pages/changes/detail/index',
+  feedback: '/pages/feedback/index',
+  complaint: '/pages/feedback/complaint/index',
+  repair: '/pages/feedback/repair/index',
+  rating: '/pages/feedback/rating/index',
+  chat: '/pages/chat/index',
 } as const;
 
 const REGISTERED_PAGES: ReadonlySet<string> = new Set(Object.values(ROUTES));

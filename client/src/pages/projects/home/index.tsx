@@ -21,6 +21,8 @@ import {
 } from '../../../services/projects';
 import { getSessionUser } from '../../../store/session';
 import { MilestoneList } from './MilestoneList';
+import { feedbackEntries } from './feedbackEntries';
+import { projectUnread } from '../../../services/chat';
 import '../../../components/projects/projects.css';
 
 interface Entry {
@@ -79,6 +81,7 @@ export default function ProjectHomePage() {
   const [milestones, setMilestones] = useState<MilestoneView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const timeline = usePaged((cursor) => getTimeline(id, cursor));
+  const [chatUnread, setChatUnread] = useState(0);
 
   const refresh = useCallback(async () => {
     try {
@@ -96,6 +99,10 @@ export default function ProjectHomePage() {
     if (!id) return;
     void refresh();
     void timeline.reload();
+    projectUnread(id).then(
+      (u) => setChatUnread(u.unread),
+      () => undefined,
+    );
   });
 
   if (!home) {
@@ -105,11 +112,12 @@ export default function ProjectHomePage() {
       </View>
     );
   }
+  const entries = [...entriesFor(staff, id), ...feedbackEntries(staff, id, home.project.status, chatUnread)];
   return (
     <View className="page project-home-page">
       <Summary home={home} />
       <View className="project-entries">
-        {entriesFor(staff, id).map((e) => (
+        {entries.map((e) => (
           <View
             key={e.key}
             id={`project-entry-${e.key}`}

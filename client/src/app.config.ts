@@ -28,6 +28,8 @@ export default defineAppConfig({
         'scan/index',
       ],
     },
+    // Opened from a share link by people without an account.
+    { root: 'pages/shared', pages: ['index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -285,4 +285,42 @@ it('engineer scans the project code to write a daily log and works a site issue;
   expect(await timeline.locator('[id^="timeline-photo-"]').count()).toBe(1);
   expect(await timeline.innerText()).not.toContain('脚手架');
   await screenshot('projects-customer-home');
+
+  // 分享进度: a link for family, readable without an account until it is revoked.
+  await h5.page.locator('#project-entry-share').click();
+  await h5.page.locator('#share-expiry-3').click({ timeout: UI_TIMEOUT });
+  await h5.page.locator('#share-label input').fill('给家人');
+  const creating = h5.page.waitForResponse(
+    (res) =>
+      res.url().endsWith(`/api/v1/projects/${c.projectId}/shares`) && res.request().method() === 'POST',
+  );
+  await button('share-create').click();
+  const createdShare = await creating;
+  expect(createdShare.status()).toBe(201);
+  const shareId = ((await createdShare.json()) as { id: string }).id;
+  await expectText(h5.page.locator(`#share-item-${shareId}`), '给家人');
+  const token = /token=([\w-]+)/.exec(await h5.page.locator('#share-url').innerText())?.[1];
+  expect(token).toBeTruthy();
+  await screenshot('projects-share');
+
+  const anonymous = await h5.page
+    .context()
+    .browser()!
+    .newContext({ viewport: { width: 390, height: 844 } });
+  try {
+    const viewer = await anonymous.newPage();
+    await viewer.goto(`${h5.system.baseUrl}/#/pages/shared/index?token=${token}`);
+    const sharedTimeline = viewer.locator('#project-timeline');
+    await sharedTimeline.filter({ hasText: '三层顶板钢筋绑扎完成' }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await sharedTimeline.innerText()).not.toContain('脚手架');
+
+    const revoked = h5.page.waitForResponse((res) => res.url().endsWith(`/api/v1/shares/${shareId}`));
+    await button(`share-revoke-${shareId}`).click();
+    expect((await revoked).status()).toBe(204);
+    await h5.page.locator(`#share-item-${shareId}`).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await viewer.reload();
+    await viewer.locator('#shared-error').filter({ hasText: '已被撤销' }).waitFor({ timeout: UI_TIMEOUT });
+  } finally {
+    await anonymous.close();
+  }
 });

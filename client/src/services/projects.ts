@@ -135,8 +135,9 @@ export function revokeShare(shareId: string): Promise<void> {
   return http.delete<void>(`/shares/${enc(shareId)}`);
 }
 
-export function getSharedProgress(token: string): Promise<SharedProgress> {
-  return http.get<SharedProgress>(`/shared/${enc(token)}`, { toast: false });
+/** A share link's view, without an account (410 SHARE_EXPIRED once expired or revoked). */
+export function getSharedProgress(token: string, cursor?: string): Promise<SharedProgress> {
+  return http.get<SharedProgress>(`/shared/${enc(token)}`, { query: { cursor }, toast: false });
 }
 
 // ── weekly reports ──────────────────────────────────────────────────────────────────────────

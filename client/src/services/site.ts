@@ -79,3 +79,8 @@ export function resolveSiteIssue(
 ): Promise<SiteIssue> {
   return http.post<SiteIssue>(`/site-issues/${enc(id)}/resolve`, input, { toast: false });
 }
+
+/** resolved → closed: the project's PM (or an admin) accepts the resolution. */
+export function closeSiteIssue(id: string): Promise<SiteIssue> {
+  return http.post<SiteIssue>(`/site-issues/${enc(id)}/close`);
+}

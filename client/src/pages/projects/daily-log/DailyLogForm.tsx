@@ -87,7 +87,7 @@ export function DailyLogForm(props: {
         value={form.weather}
         onChange={(w) => set('weather', w)}
       />
-      <Text className="form-label">温度（℃，可选）</Text>
+      <Text className="form-label">温度（°C，可选）</Text>
       <View id="log-temperature" className="form-field">
         <Input
           type="digit"
@@ -133,7 +133,7 @@ export function DailyLogForm(props: {
         idPrefix="log"
       />
       <View className="form-switch-row">
-        <Text>客户可见</Text>
+        <Text className="form-switch-label">客户可见</Text>
         <Switch
           id="log-customer-visible"
           checked={form.customerVisible}

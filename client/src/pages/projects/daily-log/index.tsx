@@ -22,7 +22,7 @@ function LogCard({ log }: { log: DailyLog }) {
       </View>
       <Text className="project-meta">
         {log.weatherLabel}
-        {log.temperature === null ? '' : ` ${log.temperature}℃`} · {log.headcount} 人
+        {log.temperature === null ? '' : ` ${log.temperature}°C`} · {log.headcount} 人
       </Text>
       <Text className="project-meta">完成：{log.workDone}</Text>
       {log.problems && <Text className="project-meta">问题：{log.problems}</Text>}

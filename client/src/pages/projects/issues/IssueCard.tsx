@@ -9,7 +9,8 @@ import { ErrorText } from '../../../components/ui/ErrorText';
 import { useSubmit } from '../../../hooks/useSubmit';
 import { platform } from '../../../platform';
 import { formatDateTime } from '../../../services/projects';
-import { resolveSiteIssue, startSiteIssue } from '../../../services/site';
+import { closeSiteIssue, resolveSiteIssue, startSiteIssue } from '../../../services/site';
+import { getSessionUser } from '../../../store/session';
 
 function ResolveForm({ issue, onChanged }: { issue: SiteIssue; onChanged: (issue: SiteIssue) => void }) {
   const [resolution, setResolution] = useState('');
@@ -62,8 +63,13 @@ function ResolveForm({ issue, onChanged }: { issue: SiteIssue; onChanged: (issue
 /** One issue with the next step the site can take on it (start, then resolve with photos). */
 export function IssueCard({ issue, onChanged }: { issue: SiteIssue; onChanged: (issue: SiteIssue) => void }) {
   const [resolving, setResolving] = useState(false);
+  // Closing accepts the resolution: the PM's call (the server says so too).
+  const canClose = ['pm', 'admin'].includes(getSessionUser()?.role ?? '');
   const start = () => {
     startSiteIssue(issue.id).then(onChanged, () => undefined);
+  };
+  const close = () => {
+    closeSiteIssue(issue.id).then(onChanged, () => undefined);
   };
   return (
     <View id={`issue-item-${issue.id}`} className="project-card">
@@ -111,6 +117,13 @@ export function IssueCard({ issue, onChanged }: { issue: SiteIssue; onChanged: (
         </View>
       )}
       {issue.status === 'in_progress' && resolving && <ResolveForm issue={issue} onChanged={onChanged} />}
+      {issue.status === 'resolved' && canClose && (
+        <View className="actions">
+          <Button id={`issue-close-${issue.id}`} size="small" onClick={close}>
+            确认关闭
+          </Button>
+        </View>
+      )}
     </View>
   );
 }

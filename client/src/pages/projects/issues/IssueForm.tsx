@@ -67,7 +67,7 @@ export function IssueForm(props: {
         idPrefix="issue"
       />
       <View className="form-switch-row">
-        <Text>客户可见</Text>
+        <Text className="form-switch-label">客户可见</Text>
         <Switch id="issue-customer-visible" checked={customerVisible} onChange={setCustomerVisible} />
       </View>
       <View className="actions">

@@ -8,6 +8,7 @@ import {
   addIssue,
   addMilestones,
   portalProject,
+  siblingProject,
   uploadPhoto,
   type PortalProject,
 } from '../support/portal-project';
@@ -102,7 +103,7 @@ describe('timeline', () => {
   });
 
   it('pages newest first with a cursor, without gaps or repeats', async () => {
-    const q = await portalProject(sys);
+    const q = { projectId: await siblingProject(sys, p), customer: p.customer };
     for (let i = 0; i < 23; i += 1)
       await addEntry(sys, q.projectId, { title: `日志${i}`, customerVisible: i % 4 !== 3 });
     const seen: string[] = [];

@@ -8,6 +8,7 @@ import {
   addIssue,
   addMilestones,
   portalProject,
+  siblingProject,
   uploadPhoto,
   type PortalProject,
 } from '../support/portal-project';
@@ -73,7 +74,7 @@ describe('weekly reports', () => {
   let reportId: string;
 
   it('the weekly job compiles one draft per active project from what the customer may see, once', async () => {
-    const idle = await portalProject(sys, { status: 'planning', pm: p.pm });
+    const idle = { projectId: await siblingProject(sys, p, 'planning') };
     const first = await runJob(tick);
     expect(first.compiled).toBeGreaterThanOrEqual(1);
     // Another instance, or a manual re-run in the same week, finds the reports already there.

@@ -23,7 +23,7 @@ export interface Signed {
  * A project under construction with its PM and engineer, the customer's portal account, and a
  * stranger of each kind (another customer, an engineer not on it) — the cast of the portal suites.
  */
-export async function portalProject(sys: TestSystem, opts: { status?: ProjectStatus; pm?: Signed } = {}) {
+export async function portalProject(sys: TestSystem, opts: { pm?: Signed } = {}) {
   const tag = crypto.randomBytes(3).toString('hex');
   const staff = async (role: 'pm' | 'engineer' | 'admin') => {
     const user = await sys.seed.staff(role);
@@ -40,7 +40,7 @@ export async function portalProject(sys: TestSystem, opts: { status?: ProjectSta
     address: '杭州市滨江区江南大道 1 号',
     pmId: new Types.ObjectId(pm.id),
     engineerIds: [new Types.ObjectId(engineer.id)],
-    status: opts.status ?? 'active',
+    status: 'active',
     plannedStart: new Date('2026-09-01T00:00:00Z'),
     plannedEnd: new Date('2027-06-30T00:00:00Z'),
   });
@@ -57,6 +57,23 @@ export async function portalProject(sys: TestSystem, opts: { status?: ProjectSta
 }
 
 export type PortalProject = Awaited<ReturnType<typeof portalProject>>;
+
+/** Another project of the same customer, PM and engineer (no new accounts: sign-ins are slow). */
+export async function siblingProject(sys: TestSystem, p: PortalProject, status: ProjectStatus = 'active') {
+  const tag = crypto.randomBytes(3).toString('hex');
+  const project = await sys.server.container.models.projects.create({
+    code: `P-${tag}`,
+    name: `滨江苑${tag}`,
+    customerId: new Types.ObjectId(p.customerId),
+    address: '杭州市滨江区江南大道 2 号',
+    pmId: new Types.ObjectId(p.pm.id),
+    engineerIds: [new Types.ObjectId(p.engineer.id)],
+    status,
+    plannedStart: new Date('2026-09-01T00:00:00Z'),
+    plannedEnd: new Date('2027-06-30T00:00:00Z'),
+  });
+  return String(project._id);
+}
 
 /** A real upload through POST /api/v1/files (a small PNG made here). */
 export async function uploadPhoto(

@@ -1,12 +1,7 @@
 import { Types } from 'mongoose';
-import {
-  projectProgress,
-  scheduleVarianceDays,
-  calendarDateOf,
-  type MilestoneBrief,
-  type MilestoneProgressInput,
-} from '@gantry/shared';
+import { projectProgress, scheduleVarianceDays, calendarDateOf, type MilestoneBrief } from '@gantry/shared';
 import type { MilestoneDoc, MilestoneModel } from '../projects/milestone.model';
+import { dateOnly, progressInputs } from '../projects/project.view';
 import type { SiteIssueDoc, SiteIssueModel } from '../site/site-issue.model';
 
 /** A project has a few dozen milestones at most; the cap keeps the read bounded all the same. */
@@ -27,23 +22,20 @@ export interface OpenIssue {
   severity: string;
 }
 
-/** Calendar dates are stored as UTC midnight; actual ends are instants read in Asia/Shanghai. */
-const calendar = (d: Date) => d.toISOString().slice(0, 10);
-
 export function toBrief(m: MilestoneDoc): MilestoneBrief {
   return {
     id: String(m._id),
     name: m.name,
     status: m.status,
-    plannedEnd: calendar(m.plannedEnd),
+    plannedEnd: dateOnly(m.plannedEnd),
     actualEnd: m.actualEnd ? calendarDateOf(m.actualEnd) : null,
   };
 }
 
 /**
  * What the portal pages need to know about a project's milestones and site issues, read from the
- * projects and site modules' models. Progress and variance use the shared definitions
- * (projectProgress, scheduleVarianceDays) so the portal and the project view agree.
+ * projects and site modules' models. Progress and variance go through the projects module's own
+ * inputs and the shared definitions, so the portal and the project view always agree.
  */
 export class ProjectFacts {
   constructor(
@@ -60,12 +52,7 @@ export class ProjectFacts {
 
   async milestones(projectId: string | Types.ObjectId): Promise<MilestoneFacts> {
     const docs = await this.milestoneDocs(projectId);
-    const inputs: MilestoneProgressInput[] = docs.map((m) => ({
-      status: m.status,
-      weight: m.weight,
-      plannedEnd: calendar(m.plannedEnd),
-      actualEnd: m.actualEnd ? calendarDateOf(m.actualEnd) : null,
-    }));
+    const inputs = progressInputs(docs);
     const next = docs.find((m) => m.status !== 'confirmed');
     return {
       progress: projectProgress(inputs),

@@ -44,14 +44,14 @@ export class WeeklyReportService {
   /** The job: drafts for every active project for the week before `tick`, auto-sent where opted in. */
   async compileWeek(
     tick: Date,
-  ): Promise<{ weekStart: string; compiled: number; existing: number; sent: number }> {
+  ): Promise<{ weekStart: string; compiled: number; existing: number; sent: number; failed: number }> {
     const weekStart = reportedWeekOf(tick);
     const autoSenders = new Set(
       (await this.deps.weeklyReportSettings.find({ autoSend: true }, { pmId: 1 }).lean()).map((s) =>
         String(s.pmId),
       ),
     );
-    const counts = { compiled: 0, existing: 0, sent: 0 };
+    const counts = { compiled: 0, existing: 0, sent: 0, failed: 0 };
     let after: Types.ObjectId | null = null;
     for (;;) {
       const filter: Record<string, unknown> = { status: 'active' };
@@ -64,19 +64,30 @@ export class WeeklyReportService {
       if (batch.length === 0) break;
       after = batch[batch.length - 1]!._id;
       for (const project of batch) {
-        const report = await this.draft(project, weekStart);
-        if (!report) {
-          counts.existing += 1;
-          continue;
-        }
-        counts.compiled += 1;
-        if (project.pmId && autoSenders.has(String(project.pmId))) {
-          await this.deliver(report, null);
-          counts.sent += 1;
+        try {
+          const outcome = await this.compileOne(project, weekStart, autoSenders);
+          counts[outcome] += 1;
+          if (outcome === 'sent') counts.compiled += 1;
+        } catch (err) {
+          // One project's bad data must not cost every other project its report; the run reports it.
+          counts.failed += 1;
+          this.deps.logger.error({ err, projectId: String(project._id) }, 'weekly report failed');
         }
       }
     }
     return { weekStart: weekStart.toISOString(), ...counts };
+  }
+
+  private async compileOne(
+    project: ProjectDoc,
+    weekStart: Date,
+    autoSenders: Set<string>,
+  ): Promise<'compiled' | 'existing' | 'sent'> {
+    const report = await this.draft(project, weekStart);
+    if (!report) return 'existing';
+    if (!project.pmId || !autoSenders.has(String(project.pmId))) return 'compiled';
+    await this.deliver(report, null);
+    return 'sent';
   }
 
   /** Null when the week's report exists already. */
@@ -95,7 +106,10 @@ export class WeeklyReportService {
   async send(actor: Actor, reportId: string, requestId?: string): Promise<WeeklyReportView> {
     const report = await this.find(reportId);
     await this.deps.projectAccess.get(actor, String(report.projectId), 'change');
-    const sent = report.status === 'sent' ? report : await this.deliver(report, actor, requestId);
+    // A sent report is answered as it is, after re-running the keyed (idempotent) timeline entry and
+    // notice: a send that failed half-way is completed by tapping again.
+    const sent =
+      report.status === 'sent' ? await this.announce(report) : await this.deliver(report, actor, requestId);
     return this.toView(actor, sent);
   }
 
@@ -112,19 +126,35 @@ export class WeeklyReportService {
         { $set: { status: 'sent', sentAt, sentBy, autoSent: actor === null } },
       ),
     );
-    const sent = (await this.deps.weeklyReports.findById(report._id).lean<WeeklyReportDoc>())!;
+    const sent = await this.announce(
+      (await this.deps.weeklyReports.findById(report._id).lean<WeeklyReportDoc>())!,
+    );
+    await this.deps.audit.record({
+      actor,
+      action: 'weekly_report.sent',
+      resource: 'weekly_report',
+      resourceId: sent._id,
+      before: { status: 'draft' },
+      after: { status: 'sent', autoSent: actor === null },
+      requestId,
+    });
+    return sent;
+  }
+
+  /** The timeline entry and the customer's notice, both keyed by the report id. */
+  private async announce(sent: WeeklyReportDoc): Promise<WeeklyReportDoc> {
     const id = String(sent._id);
     await this.deps.timeline.record({
       key: `weekly_report:${id}`,
       projectId: sent.projectId,
       kind: 'weekly_report',
       refId: sent._id,
-      occurredAt: sent.sentAt ?? sentAt,
+      occurredAt: sent.sentAt ?? new Date(),
       customerVisible: true,
       title: `项目周报（${weekLabel(sent)}）`,
-      summary: `本周完成 ${sent.thisWeek.length} 项，施工日志 ${sent.dailyLogCount} 篇，总进度 ${sent.progress}%`,
+      summary: `本周动态 ${sent.thisWeek.length} 条，施工日志 ${sent.dailyLogCount} 篇，总进度 ${sent.progress}%`,
       photoIds: sent.photoIds,
-      actor: sentBy,
+      actor: sent.sentBy,
     });
     await this.deps.events.publish(
       'project.weekly_report',
@@ -139,15 +169,6 @@ export class WeeklyReportService {
       },
       { id: `project.weekly_report:${id}` },
     );
-    await this.deps.audit.record({
-      actor,
-      action: 'weekly_report.sent',
-      resource: 'weekly_report',
-      resourceId: sent._id,
-      before: { status: 'draft' },
-      after: { status: 'sent', autoSent: actor === null },
-      requestId,
-    });
     return sent;
   }
 

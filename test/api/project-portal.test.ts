@@ -155,3 +155,19 @@ describe('project QR code', () => {
     expect((await qr(p.outsider.token)).status).toBe(404);
   });
 });
+
+describe('API document', () => {
+  it('lists the portal routes, the share read without sign-in', async () => {
+    const doc = await sys.api.get('/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.paths['/projects/{id}/home'].get.security).toEqual([{ bearer: [] }]);
+    expect(doc.body.paths['/shared/{token}'].get.security).toBeUndefined();
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/projects/{id}/timeline',
+        '/projects/{id}/qrcode',
+        '/weekly-reports/{id}/send',
+      ]),
+    );
+  });
+});

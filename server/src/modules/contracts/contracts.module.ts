@@ -22,6 +22,7 @@ import { contractRoutes } from './contract.routes';
 import { registerContractScoring } from './contract.scoring';
 import { ContractService } from './contract.service';
 import type { ContractsConfig } from './contracts.config';
+import { InvoiceFapiao } from './invoice-fapiao';
 import { InvoiceQueries } from './invoice-query.service';
 import { invoiceModel } from './invoice.model';
 import { invoiceRoutes } from './invoice.routes';
@@ -76,6 +77,7 @@ export function createContractsModule(d: ContractsModuleDeps) {
   const approvals = new ContractApprovalService({ ...d, contractService: contracts, triggers });
   const amendments = new ContractAmendments({ ...d, contractService: contracts, triggers });
   const invoiceQueries = new InvoiceQueries({ ...d, invoices: d.invoices, access, invoiceService: invoices });
+  const fapiao = new InvoiceFapiao({ ...d, access, invoiceService: invoices });
   d.events.subscribe('milestone.confirmed', (event) => triggers.onMilestoneConfirmed(event));
   registerContractScoring(d);
   return {
@@ -85,6 +87,7 @@ export function createContractsModule(d: ContractsModuleDeps) {
       contractAmendments: amendments,
       invoices,
       invoiceQueries,
+      invoiceFapiao: fapiao,
       invoiceTriggers: triggers,
     },
     bindLedger: (l: PaymentLedger) => ledger.bind(l),
@@ -94,6 +97,9 @@ export function createContractsModule(d: ContractsModuleDeps) {
     /** Approved change requests amend the active contract (idempotent per change request). */
     registerAmendmentEffect: (effects: ChangeApprovalEffects) =>
       effects.register('contract-amendment', (change) => amendments.apply(change)),
-    routes: [...contractRoutes(contracts, approvals, amendments), ...invoiceRoutes(invoices, invoiceQueries)],
+    routes: [
+      ...contractRoutes(contracts, approvals, amendments),
+      ...invoiceRoutes(invoices, fapiao, invoiceQueries),
+    ],
   };
 }

@@ -12,13 +12,18 @@ import {
 } from '@gantry/shared';
 import { defineRoute, type AnyRoute } from '../../core/http/route';
 import type { InvoiceQueries } from './invoice-query.service';
+import type { InvoiceFapiao } from './invoice-fapiao';
 import type { InvoiceService } from './invoice.service';
 
 const idParams = z.object({ id: objectIdSchema });
 const tags = ['invoices'];
 const finance = ['admin', 'finance'] as const;
 
-export function invoiceRoutes(invoices: InvoiceService, queries: InvoiceQueries): AnyRoute[] {
+export function invoiceRoutes(
+  invoices: InvoiceService,
+  fapiao: InvoiceFapiao,
+  queries: InvoiceQueries,
+): AnyRoute[] {
   const detail = (actor: Parameters<InvoiceQueries['get']>[0], id: string) => queries.get(actor, id);
   return [
     defineRoute({
@@ -65,7 +70,7 @@ export function invoiceRoutes(invoices: InvoiceService, queries: InvoiceQueries)
       body: requestFapiaoSchema,
       response: invoiceSchema,
       handler: async ({ params, body, actor, ctx }) => {
-        await invoices.requestFapiao(actor, params.id, body, ctx.state.requestId);
+        await fapiao.request(actor, params.id, body, ctx.state.requestId);
         return detail(actor, params.id);
       },
     }),
@@ -79,7 +84,7 @@ export function invoiceRoutes(invoices: InvoiceService, queries: InvoiceQueries)
       body: issueFapiaoSchema,
       response: invoiceSchema,
       handler: async ({ params, body, actor, ctx }) => {
-        await invoices.issueFapiao(actor, params.id, body, ctx.state.requestId);
+        await fapiao.issue(actor, params.id, body, ctx.state.requestId);
         return detail(actor, params.id);
       },
     }),

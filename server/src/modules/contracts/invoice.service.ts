@@ -4,8 +4,6 @@ import {
   invoiceOpenAmount,
   type InvoiceReasonKind,
   type InvoiceStatus,
-  type IssueFapiaoInput,
-  type RequestFapiaoInput,
   type VoidInvoiceInput,
 } from '@gantry/shared';
 import type { AuditLog } from '../../core/audit';
@@ -39,7 +37,8 @@ export interface InvoiceServiceDeps {
 }
 
 const DAY_MS = 86_400_000;
-const lockKey = (invoiceId: string) => `invoice:${invoiceId}`;
+export const invoiceLockKey = (invoiceId: string) => `invoice:${invoiceId}`;
+const lockKey = invoiceLockKey;
 
 /** UTC midnight of the Asia/Shanghai calendar day `days` after the instant `from`. */
 export function dueDateFrom(from: Date, days: number): Date {
@@ -169,7 +168,7 @@ export class InvoiceService {
             .findByIdAndUpdate(
               invoiceId,
               { $set: { paidAmount: paid, refundedAmount: refunded, status, paidAt } },
-              { new: true },
+              { returnDocument: 'after' },
             )
             .lean<InvoiceDoc>(),
         );
@@ -226,34 +225,6 @@ export class InvoiceService {
     });
   }
 
-  /** The customer (or finance for them) asks for a fapiao: none → requested. */
-  async requestFapiao(
-    actor: Actor,
-    invoiceId: string,
-    input: RequestFapiaoInput,
-    requestId?: string,
-  ): Promise<InvoiceDoc> {
-    const inv = await this.getReadable(actor, invoiceId);
-    if (actor.role !== 'customer' && !this.deps.access.managesInvoices(actor)) throw new ForbiddenError();
-    if (inv.status === 'void' || inv.fapiao.status !== 'none') throw new AppError('FAPIAO_STATE_INVALID');
-    const fapiao = { ...inv.fapiao, status: 'requested', title: input.title, taxId: input.taxId || null };
-    return this.fapiaoMove(actor, inv, 'none', { ...fapiao, requestedAt: new Date() }, requestId);
-  }
-
-  /** Finance records the issued fapiao: requested → issued, with its number and date. */
-  async issueFapiao(
-    actor: Actor,
-    invoiceId: string,
-    input: IssueFapiaoInput,
-    requestId?: string,
-  ): Promise<InvoiceDoc> {
-    const inv = await this.getManaged(actor, invoiceId);
-    if (inv.fapiao.status !== 'requested') throw new AppError('FAPIAO_STATE_INVALID');
-    const issuedDate = new Date(`${input.issuedDate}T00:00:00Z`);
-    const fapiao = { ...inv.fapiao, status: 'issued', number: input.number, issuedDate };
-    return this.fapiaoMove(actor, inv, 'requested', fapiao, requestId);
-  }
-
   /** Readable invoice or 404. */
   async getReadable(actor: Actor, invoiceId: string): Promise<InvoiceDoc> {
     const inv = isValidObjectId(invoiceId)
@@ -264,40 +235,15 @@ export class InvoiceService {
     return inv;
   }
 
-  private async getManaged(actor: Actor, invoiceId: string): Promise<InvoiceDoc> {
+  async getManaged(actor: Actor, invoiceId: string): Promise<InvoiceDoc> {
     const inv = await this.getReadable(actor, invoiceId);
     if (!this.deps.access.managesInvoices(actor)) throw new ForbiddenError();
     return inv;
   }
 
-  /** Guarded on the fapiao status it leaves, under the invoice lock (guarded updates alone are not atomic on FerretDB). */
-  private async fapiaoMove(
-    actor: Actor,
-    inv: InvoiceDoc,
-    from: string,
-    fapiao: Record<string, unknown>,
-    requestId?: string,
-  ): Promise<InvoiceDoc> {
-    return this.deps.lock.withLock(lockKey(String(inv._id)), 15_000, async () => {
-      const fresh = await this.deps.invoices.findById(inv._id).lean<InvoiceDoc>();
-      if (!fresh || fresh.fapiao.status !== from) throw new AppError('FAPIAO_STATE_INVALID');
-      const after = await this.setFields(inv._id, { fapiao });
-      await this.deps.audit.record({
-        actor,
-        action: `invoice.fapiao_${String(fapiao.status)}`,
-        resource: 'invoice',
-        resourceId: inv._id,
-        before: { fapiao: fresh.fapiao.status },
-        after: { fapiao: fapiao.status, number: fapiao.number ?? null },
-        requestId,
-      });
-      return after;
-    });
-  }
-
   private async setFields(id: Types.ObjectId, set: Record<string, unknown>): Promise<InvoiceDoc> {
     const after = await retryTransient(() =>
-      this.deps.invoices.findByIdAndUpdate(id, { $set: set }, { new: true }).lean<InvoiceDoc>(),
+      this.deps.invoices.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' }).lean<InvoiceDoc>(),
     );
     if (!after) throw new NotFoundError('付款通知不存在');
     return after;

@@ -8,6 +8,7 @@ import { buildContainer, type Container } from '../server/src/container';
 import { loadConfig } from '../server/src/core/config';
 import { createLogger } from '../server/src/core/logger';
 import { DEMO_CUSTOMERS, DEMO_PASSWORD, DEMO_PROJECTS, DEMO_STAFF } from './demo/demo-data';
+import { seedDemoMilestones } from './demo/demo-milestones';
 
 const DAY = 86_400_000;
 
@@ -54,13 +55,16 @@ export async function seedDemo(container: Container): Promise<boolean> {
   }
 
   const now = Date.now();
+  const engineer = { id: String(staffId('chengang')), name: '陈刚' };
+  let awaitingMilestone: { id: string; name: string } | null = null;
   for (const p of DEMO_PROJECTS) {
     const plannedStart = new Date(now + p.startOffsetDays * DAY);
     const started = p.status !== 'planning';
     const finished = p.status === 'completed' || p.status === 'warranty';
-    await models.projects.create({
+    const project = await models.projects.create({
       code: p.code,
       name: p.name,
+      type: p.type,
       customerId: customerIds.get(p.customer),
       address: p.address,
       pmId: staffId('zhangwei'),
@@ -71,26 +75,35 @@ export async function seedDemo(container: Container): Promise<boolean> {
       actualStart: started ? plannedStart : null,
       actualEnd: finished ? new Date(plannedStart.getTime() + (p.durationDays + 6) * DAY) : null,
     });
+    const awaiting = await seedDemoMilestones(container, project.toObject(), engineer);
+    if (awaiting && p.customer === 'dev') awaitingMilestone = awaiting;
   }
-  await publishDemoEvents(container, customerIds);
+  await publishDemoEvents(container, customerIds, awaitingMilestone);
   return true;
 }
 
 /** A few notices so the demo inboxes are not empty; the API's outbox worker delivers them. */
-async function publishDemoEvents(container: Container, customerIds: Map<string, Types.ObjectId>) {
+async function publishDemoEvents(
+  container: Container,
+  customerIds: Map<string, Types.ObjectId>,
+  milestone: { id: string; name: string } | null,
+) {
   const developer = String(customerIds.get('dev'));
   const project = DEMO_PROJECTS.find((p) => p.customer === 'dev');
-  await container.events.publish(
-    'milestone.awaiting_confirmation',
-    {
-      customerId: developer,
-      projectName: project?.name ?? '',
-      milestoneName: '主体结构封顶',
-      milestoneId: 'demo-milestone-1',
-      submittedAt: new Date().toISOString(),
-    },
-    { id: 'demo:milestone.awaiting_confirmation:1' },
-  );
+  // The developer's project has a milestone awaiting confirmation: its notice, as submit would publish it.
+  if (milestone)
+    await container.events.publish(
+      'milestone.awaiting_confirmation',
+      {
+        customerId: developer,
+        projectName: project?.name ?? '',
+        milestoneName: milestone.name,
+        milestoneId: milestone.id,
+        submittedAt: new Date(Date.now() - DAY).toISOString(),
+        round: 1,
+      },
+      { id: `milestone.awaiting_confirmation:${milestone.id}:1` },
+    );
   await container.events.publish(
     'invoice.due',
     {

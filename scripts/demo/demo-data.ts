@@ -1,4 +1,4 @@
-import type { CustomerTier, CustomerType, ProjectStatus, StaffRole } from '@gantry/shared';
+import type { CustomerTier, CustomerType, ProjectStatus, ProjectType, StaffRole } from '@gantry/shared';
 
 /** The demo data set: a small construction firm in Shanghai and its customers. Fictional names. */
 export const DEMO_PASSWORD = 'Gantry@2026';
@@ -75,6 +75,7 @@ export const DEMO_CUSTOMERS: Array<{
 export const DEMO_PROJECTS: Array<{
   code: string;
   name: string;
+  type: ProjectType;
   customer: string;
   address: string;
   status: ProjectStatus;
@@ -84,6 +85,7 @@ export const DEMO_PROJECTS: Array<{
   {
     code: 'GT-2026-001',
     name: '华景·滨江苑三期住宅楼',
+    type: 'residential',
     customer: 'dev',
     address: '上海市浦东新区滨江大道 1288 号',
     status: 'active',
@@ -93,6 +95,7 @@ export const DEMO_PROJECTS: Array<{
   {
     code: 'GT-2026-002',
     name: '浦江新区市民服务中心改造',
+    type: 'public',
     customer: 'gov',
     address: '上海市浦江新区人民路 88 号',
     status: 'planning',
@@ -102,6 +105,7 @@ export const DEMO_PROJECTS: Array<{
   {
     code: 'GT-2025-014',
     name: '恒远机电二号厂房钢结构',
+    type: 'industrial',
     customer: 'firm',
     address: '江苏省昆山市开发区创业路 16 号',
     status: 'completed',
@@ -111,6 +115,7 @@ export const DEMO_PROJECTS: Array<{
   {
     code: 'GT-2025-009',
     name: '孙宅别墅整体装修',
+    type: 'renovation',
     customer: 'person',
     address: '上海市闵行区紫藤路 66 弄 8 号',
     status: 'warranty',

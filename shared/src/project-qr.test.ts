@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseProjectQr, projectQrText } from './portal';
+import { parseProjectQr, projectQrText } from './project-qr';
 
 const id = '65a1b2c3d4e5f60718293a4b';
 

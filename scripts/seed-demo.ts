@@ -8,6 +8,7 @@ import { buildContainer, type Container } from '../server/src/container';
 import { loadConfig } from '../server/src/core/config';
 import { createLogger } from '../server/src/core/logger';
 import { DEMO_CUSTOMERS, DEMO_PASSWORD, DEMO_PROJECTS, DEMO_STAFF } from './demo/demo-data';
+import { seedDemoContract } from './demo/demo-contracts';
 import { seedDemoMilestones } from './demo/demo-milestones';
 
 const DAY = 86_400_000;
@@ -79,6 +80,7 @@ export async function seedDemo(container: Container): Promise<boolean> {
     if (awaiting && p.customer === 'dev') awaitingMilestone = awaiting;
   }
   await publishDemoEvents(container, customerIds, awaitingMilestone);
+  await seedDemoContract(container);
   return true;
 }
 
@@ -104,18 +106,6 @@ async function publishDemoEvents(
       },
       { id: `milestone.awaiting_confirmation:${milestone.id}:1` },
     );
-  await container.events.publish(
-    'invoice.due',
-    {
-      customerId: developer,
-      projectName: project?.name ?? '',
-      invoiceId: 'demo-invoice-1',
-      invoiceNo: 'INV-2026-0042',
-      amount: 128_000_000,
-      dueDate: new Date(Date.now() + 10 * DAY).toISOString(),
-    },
-    { id: 'demo:invoice.due:1' },
-  );
 }
 
 export function demoLoginsText(): string {

@@ -38,9 +38,17 @@ describe('demo seed', () => {
     await sys.server.container.outboxWorker.drain();
     const inbox = await sys.api.get('/api/v1/notifications', portal);
     expect(inbox.body.items.map((i: { title: string }) => i.title).sort()).toEqual([
+      '新的付款通知',
       '节点待确认',
-      '账单待支付',
     ]);
+    // the notice is about a real invoice of 华景置业's active contract, issued for a confirmed milestone
+    const invoices = await sys.api.get('/api/v1/invoices', portal);
+    expect(invoices.body.items).toHaveLength(1);
+    expect(invoices.body.items[0]).toMatchObject({
+      status: 'issued',
+      amount: 640_000_000,
+      reason: { kind: 'milestone' },
+    });
 
     expect(await seedDemo(sys.server.container)).toBe(false);
     expect(await models.customers.countDocuments()).toBe(customers.length);

@@ -63,6 +63,7 @@ import { createChatModule } from './modules/feedback/chat.module';
 import { contractsModels, createContractsModule } from './modules/contracts/contracts.module';
 import { milestoneModels as contractMilestones } from './modules/projects/milestone.model';
 import { changeModels, createChangesModule } from './modules/changes/changes.module';
+import { createRatingsModule, ratingModels } from './modules/feedback/rating.module';
 import { RecordedContractTotals } from './modules/changes/contract-totals';
 import { paymentsModels } from './modules/payments/payments.models';
 import { MongoPaymentLedger } from './modules/payments/payment-ledger';
@@ -120,6 +121,7 @@ export async function buildContainer(
     ...chatModels(conn),
     ...contractsModels(conn),
     ...changeModels(conn),
+    ...ratingModels(conn),
     ...paymentsModels(conn),
   };
   const audit = new AuditLog(conn);
@@ -283,6 +285,17 @@ export async function buildContainer(
     contractTotals: contractsModule.contractTotals(new RecordedContractTotals(models)),
   });
   contractsModule.registerAmendmentEffect(changes.effects);
+  const ratingsModule = createRatingsModule({
+    ...models,
+    conn,
+    projectAccess,
+    audit,
+    events,
+    lock: new RedisLock(redis),
+    logger,
+    facts: crmScoring.facts,
+    scoring: crmScoring.scoring,
+  });
   const services = {
     auth,
     invites,
@@ -296,6 +309,7 @@ export async function buildContainer(
     ...complaintsModule.services,
     ...contractsModule.services,
     ...changes.services,
+    ...ratingsModule.services,
     chat: chat.chat,
     chatReads: chat.reads,
     ...notifications.services,
@@ -322,6 +336,7 @@ export async function buildContainer(
     ...complaintsModule.routes,
     ...contractsModule.routes,
     ...changes.routes,
+    ...ratingsModule.routes,
     ...chat.routes,
     ...jobsRoutes(scheduler),
     ...notifications.routes,

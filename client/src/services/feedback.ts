@@ -109,7 +109,7 @@ export function fileRepair(
   return http.post<Repair>(`/projects/${enc(projectId)}/repairs`, input, quiet);
 }
 
-type RepairAction =
+export type RepairStep =
   | { action: 'triage'; body: { priority: RepairPriority; assigneeId: string } }
   | { action: 'schedule'; body: { visitAt: string } }
   | { action: 'fix'; body: { note: string; photoIds: string[] } }
@@ -117,7 +117,7 @@ type RepairAction =
   | { action: 'reopen'; body: { reason: string } }
   | { action: 'cancel'; body: { reason: string } };
 
-export function repairAction(id: string, step: RepairAction): Promise<Repair> {
+export function repairAction(id: string, step: RepairStep): Promise<Repair> {
   return http.post<Repair>(`/repairs/${enc(id)}/${step.action}`, step.body, quiet);
 }
 

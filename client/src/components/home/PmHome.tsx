@@ -1,12 +1,12 @@
 import { HomeLayout } from './HomeLayout';
 import { HomeSections } from './HomeSections';
-import { myProjectsEntry, scanEntry } from './projectEntries';
+import { changeInboxEntry, feedbackBoardEntry, myProjectsEntry, scanEntry } from './projectEntries';
 import type { RoleHomeProps } from './types';
 
 export function PmHome({ user, onLogout }: RoleHomeProps) {
   return (
     <HomeLayout title="项目经理工作台" user={user} onLogout={onLogout}>
-      <HomeSections entries={[myProjectsEntry, scanEntry, { key: 'change-requests', title: '变更' }]} />
+      <HomeSections entries={[myProjectsEntry, scanEntry, changeInboxEntry, feedbackBoardEntry]} />
     </HomeLayout>
   );
 }

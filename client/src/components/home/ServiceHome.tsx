@@ -1,16 +1,12 @@
 import { HomeLayout } from './HomeLayout';
 import { HomeSections } from './HomeSections';
+import { changeInboxEntry, feedbackBoardEntry } from './projectEntries';
 import type { RoleHomeProps } from './types';
 
 export function ServiceHome({ user, onLogout }: RoleHomeProps) {
   return (
     <HomeLayout title="客服工作台" user={user} onLogout={onLogout}>
-      <HomeSections
-        entries={[
-          { key: 'tickets', title: '工单' },
-          { key: 'customers', title: '客户' },
-        ]}
-      />
+      <HomeSections entries={[feedbackBoardEntry, changeInboxEntry, { key: 'customers', title: '客户' }]} />
     </HomeLayout>
   );
 }

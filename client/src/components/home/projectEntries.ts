@@ -38,3 +38,21 @@ export function noticeTarget(params: Partial<Record<string, string>>): string | 
   if (isId(params.projectId)) return `${ROUTES.projectHome}?id=${encodeURIComponent(params.projectId)}`;
   return null;
 }
+
+/** Staff: change requests waiting for an acknowledgement or a quote, over all their projects. */
+export const changeInboxEntry: HomeEntry = {
+  key: 'change-requests',
+  id: 'changes-entry',
+  title: '变更',
+  description: '待受理、待报价的变更申请',
+  onClick: () => void platform.navigateTo(ROUTES.changes),
+};
+
+/** Staff: complaints and repairs with their deadlines (overdue first). */
+export const feedbackBoardEntry: HomeEntry = {
+  key: 'tickets',
+  id: 'feedback-entry',
+  title: '投诉与报修',
+  description: '响应和处理时限，超时标红',
+  onClick: () => void platform.navigateTo(ROUTES.feedback),
+};

@@ -6,6 +6,8 @@ import { Button } from '../../../components/ui';
 import { ErrorText } from '../../../components/ui/ErrorText';
 import { messageOf } from '../../../components/ui/errors';
 import { useSubmit } from '../../../hooks/useSubmit';
+import { platform } from '../../../platform';
+import { ROUTES } from '../../../routes';
 import { formatDate, formatDateTime, getMilestone, startMilestone } from '../../../services/projects';
 import { getSessionUser } from '../../../store/session';
 import { ConfirmActions } from './ConfirmActions';
@@ -97,6 +99,19 @@ export default function MilestonePage() {
       )}
       {site && SUBMITTABLE.has(milestone.status) && (
         <SubmitForm milestone={milestone} onDone={() => void reload()} />
+      )}
+      {customer && milestone.status === 'confirmed' && (
+        <View className="actions">
+          <Button
+            id="milestone-rate"
+            block
+            onClick={() =>
+              void platform.navigateTo(`${ROUTES.rating}?milestoneId=${encodeURIComponent(milestone.id)}`)
+            }
+          >
+            评价本节点
+          </Button>
+        </View>
       )}
       <Text className="project-section-title">验收记录</Text>
       <Rounds milestone={milestone} staff={!customer} />

@@ -1,0 +1,215 @@
+import sharp from 'sharp';
+import type { ChangeRequest, MilestoneView } from '@gantry/shared';
+import { useBrowser, UI_TIMEOUT } from './harness';
+
+/**
+ * A change request from end to end in the H5 build: the customer (simulated WeChat sign-in) asks
+ * for a change with a photo, the PM takes it under review and quotes it in 元 from the change
+ * inbox, the customer sees the contract total and the completion date before and after and
+ * approves, and the milestone dates move — in the API and on the project page.
+ */
+jest.setTimeout(180_000);
+
+const h5 = useBrowser({ screenshotSettleMs: 400 });
+const { button, expectText, screenshot } = h5;
+
+const SIGNED_AMOUNT_FEN = 100_000_000; // ¥1,000,000.00
+const PLANNED_END = '2027-06-30';
+
+interface Cast {
+  projectId: string;
+  milestones: MilestoneView[];
+  pm: { username: string; password: string; token: string };
+  openid: string;
+}
+
+async function cast(): Promise<Cast> {
+  const sys = h5.system;
+  const pm = await sys.seed.staff('pm', { name: '项目经理张伟' });
+  const admin = await sys.seed.staff('admin', { name: '管理员' });
+  const openid = 'o_e2e_changes_customer';
+  const { customer } = await sys.seed.customerWithPortal({ openid, customerName: '华景置业' });
+  const pmToken = await sys.loginStaff(pm.username, pm.password);
+  const created = await sys.api.post(
+    '/api/v1/projects',
+    {
+      name: '华景·滨江苑',
+      type: 'residential',
+      customerId: customer.id,
+      address: '杭州市滨江区江南大道 1 号',
+      plannedStart: '2026-09-01',
+      plannedEnd: PLANNED_END,
+    },
+    pmToken,
+  );
+  expect(created.status).toBe(201);
+  const projectId = created.body.id as string;
+  const adminToken = await sys.loginStaff(admin.username, admin.password);
+  const amount = await sys.api.request('PUT', `/api/v1/projects/${projectId}/contract-amount`, {
+    token: adminToken,
+    body: { amount: SIGNED_AMOUNT_FEN },
+  });
+  expect(amount.status).toBe(200);
+  return {
+    projectId,
+    milestones: await milestonesOf(projectId, pmToken),
+    pm: { username: pm.username, password: pm.password, token: pmToken },
+    openid,
+  };
+}
+
+async function milestonesOf(projectId: string, token: string): Promise<MilestoneView[]> {
+  const list = await h5.system.api.get(`/api/v1/projects/${projectId}/milestones`, token);
+  expect(list.status).toBe(200);
+  return list.body.items as MilestoneView[];
+}
+
+/** A calendar date, or an instant as its Asia/Shanghai date (as the client shows it). */
+function day(value: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  return new Date(Date.parse(value) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+function plusDays(date: string, days: number): string {
+  const d = new Date(`${day(date)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+async function freshLogin(): Promise<void> {
+  await h5.page.goto(`${h5.system.baseUrl}/#/pages/login/index`);
+  await h5.page.evaluate(() => window.localStorage.clear());
+  await h5.page.reload();
+}
+
+async function signInCustomer(openid: string): Promise<void> {
+  await freshLogin();
+  await h5.page.evaluate(() => window.localStorage.setItem('gantry.sim.subscribeDecision', 'accept'));
+  await button('wechat-sim-entry').click({ timeout: UI_TIMEOUT });
+  await h5.input('openid-input').fill(openid);
+  await button('wechat-sim-login').click();
+  await expectText(h5.page.locator('.home-title'), '我的项目');
+}
+
+async function signInPm(user: { username: string; password: string }): Promise<void> {
+  await freshLogin();
+  await button('staff-entry').click({ timeout: UI_TIMEOUT });
+  await h5.input('username-input').fill(user.username);
+  await h5.input('password-input').fill(user.password);
+  await button('staff-login').click();
+  await expectText(h5.page.locator('.home-title'), '项目经理工作台');
+}
+
+/** Home → 我的项目 → the project home. */
+async function openProject(projectId: string): Promise<void> {
+  await h5.page.locator('#projects-entry').click();
+  await h5.page.locator(`#project-item-${projectId}`).click({ timeout: UI_TIMEOUT });
+  await h5.page.locator('#project-summary').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+}
+
+async function samplePng(): Promise<Buffer> {
+  return sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 180, b: 120 } } })
+    .png()
+    .toBuffer();
+}
+
+/** The customer fills the form with a photo chosen through the page's file chooser; returns the new id. */
+async function submitRequest(c: Cast): Promise<string> {
+  await openProject(c.projectId);
+  await h5.page.locator('#project-entry-changes').click();
+  await button('change-new').click({ timeout: UI_TIMEOUT });
+  await h5.input('change-title').fill('客厅增加吊顶灯槽');
+  await h5.page.locator('#change-description textarea').fill('客厅吊顶四周增加暗藏灯槽，配暖光灯带');
+
+  const chooser = h5.page.waitForEvent('filechooser');
+  const uploaded = h5.page.waitForResponse(
+    (res) => res.url().endsWith('/api/v1/files') && res.request().method() === 'POST',
+  );
+  await h5.page.locator('#change-add').click();
+  await (await chooser).setFiles({ name: '客厅.png', mimeType: 'image/png', buffer: await samplePng() });
+  const upload = await uploaded;
+  expect(upload.status()).toBe(201);
+  const fileId = ((await upload.json()) as { id: string }).id;
+  await h5.page.locator(`#change-photo-${fileId}`).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+
+  const created = h5.page.waitForResponse(
+    (res) =>
+      res.url().endsWith(`/projects/${c.projectId}/change-requests`) && res.request().method() === 'POST',
+  );
+  await button('change-submit').click();
+  const res = await created;
+  expect(res.status()).toBe(201);
+  const request = (await res.json()) as ChangeRequest;
+  expect(request.photos.map((p) => p.id)).toEqual([fileId]);
+  await expectText(h5.page.locator('#change-status'), '已提交');
+  return request.id;
+}
+
+/** The PM opens the request from the change inbox, takes it under review and quotes ¥12,000.50 and 7 days. */
+async function quoteRequest(c: Cast, id: string): Promise<void> {
+  await h5.page.locator('#changes-entry').click();
+  await h5.page.locator(`#change-item-${id}`).click({ timeout: UI_TIMEOUT });
+  await expectText(h5.page.locator('#change-description-text'), '暗藏灯槽');
+  await button('change-acknowledge').click({ timeout: UI_TIMEOUT });
+  await expectText(h5.page.locator('#change-status'), '评估中');
+
+  await h5.input('quote-cost-input').fill('12000.50');
+  await h5.input('quote-days-input').fill('7');
+  await h5.page.locator('#quote-note textarea').fill('含灯带、变压器及石膏板');
+  const quoted = h5.page.waitForResponse((res) => res.url().endsWith(`/change-requests/${id}/quote`));
+  await button('quote-submit').click();
+  expect((await quoted).status()).toBe(200);
+  await expectText(h5.page.locator('#change-status'), '已报价待确认');
+  await screenshot('changes-pm-quoted');
+}
+
+it('customer asks for a change, the PM quotes it, the customer sees the new total and date and approves; the dates move', async () => {
+  const c = await cast();
+  const newEnd = plusDays(PLANNED_END, 7);
+
+  await signInCustomer(c.openid);
+  const id = await submitRequest(c);
+  await screenshot('changes-customer-submitted');
+
+  await signInPm(c.pm);
+  await quoteRequest(c, id);
+  const afterQuote = await h5.system.api.get(`/api/v1/change-requests/${id}`, c.pm.token);
+  expect(afterQuote.body.quote).toMatchObject({ costDelta: 1_200_050, scheduleDeltaDays: 7 });
+
+  await signInCustomer(c.openid);
+  await openProject(c.projectId);
+  await h5.page.locator('#project-entry-changes').click();
+  await h5.page.locator(`#change-item-${id}`).click({ timeout: UI_TIMEOUT });
+  await expectText(h5.page.locator('#change-status'), '已报价待确认');
+  await expectText(h5.page.locator('#quote-cost'), '+¥12,000.50');
+  await expectText(h5.page.locator('#impact-current-total'), '¥1,000,000.00');
+  await expectText(h5.page.locator('#impact-new-total'), '¥1,012,000.50');
+  await expectText(h5.page.locator('#impact-current-completion'), PLANNED_END);
+  await expectText(h5.page.locator('#impact-new-completion'), newEnd);
+  await screenshot('changes-customer-quote');
+
+  const decided = h5.page.waitForResponse((res) => res.url().endsWith(`/change-requests/${id}/decision`));
+  await button('change-approve').click();
+  expect((await decided).status()).toBe(200);
+  await expectText(h5.page.locator('#change-status'), '已批准');
+  await h5.page.locator('#change-outcome').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+
+  // The API: every (open) milestone and the project end moved by the 7 days, the total by the delta.
+  const moved = await milestonesOf(c.projectId, c.pm.token);
+  for (const before of c.milestones) {
+    const after = moved.find((m) => m.id === before.id)!;
+    expect(day(after.plannedEnd)).toBe(plusDays(before.plannedEnd, 7));
+  }
+  const project = await h5.system.api.get(`/api/v1/projects/${c.projectId}`, c.pm.token);
+  expect(day(project.body.plannedEnd as string)).toBe(newEnd);
+  const total = await h5.system.api.get(`/api/v1/projects/${c.projectId}/contract-amount`, c.pm.token);
+  expect(total.body.currentTotal).toBe(SIGNED_AMOUNT_FEN + 1_200_050);
+
+  // The UI: the project page shows the new plan.
+  await h5.page.goBack();
+  await h5.page.goBack();
+  await expectText(h5.page.locator('#project-variance'), newEnd);
+  const last = c.milestones[c.milestones.length - 1]!;
+  await expectText(h5.page.locator(`#milestone-item-${last.id}`), plusDays(last.plannedEnd, 7));
+  await screenshot('changes-project-moved');
+});

@@ -30,6 +30,13 @@ export default defineAppConfig({
     },
     // Opened from a share link by people without an account.
     { root: 'pages/shared', pages: ['index'] },
+    // Issue 6: change requests, complaints / repairs / ratings, and the project chat.
+    { root: 'pages/changes', pages: ['index', 'new/index', 'detail/index'] },
+    {
+      root: 'pages/feedback',
+      pages: ['index', 'complaint/index', 'repair/index', 'rating/index'],
+    },
+    { root: 'pages/chat', pages: ['index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -10,7 +10,7 @@ import {
   loadMilestone,
   milestoneLockKey,
   type MilestoneDeps,
-} from './milestone.service';
+} from './milestone.common';
 import { decisionResult } from './milestone.view';
 import type { ProjectDoc } from './project.model';
 

@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import type { MilestoneDetail, MilestoneView } from '@gantry/shared';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { uploadPhoto } from '../support/portal-project';
+import { subscribeMessagesTo } from '../support/notify';
 
 const DAY_MS = 86_400_000;
 const JOB = 'projects.auto-confirm-milestones';
@@ -11,8 +12,8 @@ let admin: string;
 let pm: { id: string; token: string };
 let engineer: { id: string; token: string };
 let outsider: { id: string; token: string };
-let own: { customerId: string; token: string; accountId: string };
-let other: { customerId: string; token: string; accountId: string };
+let own: { customerId: string; token: string; accountId: string; openid: string };
+let other: { customerId: string; token: string; accountId: string; openid: string };
 let projectId: string;
 let milestones: MilestoneView[];
 
@@ -25,7 +26,12 @@ async function portal(name: string) {
   const openid = `o_${name}_${new Types.ObjectId().toHexString().slice(-6)}`;
   const { customer } = await sys.seed.customerWithPortal({ openid, customerName: name });
   const account = await sys.server.container.models.portalAccounts.findOne({ openid }).lean();
-  return { customerId: customer.id, token: await sys.loginWechat(openid), accountId: String(account!._id) };
+  return {
+    customerId: customer.id,
+    token: await sys.loginWechat(openid),
+    accountId: String(account!._id),
+    openid,
+  };
 }
 
 const post = (path: string, body: unknown, token: string) => sys.api.post(`/api/v1${path}`, body, token);
@@ -288,5 +294,22 @@ describe('automatic confirmation after the window', () => {
       (await post(`/milestones/${id}/confirm`, { decision: 'reject', comment: '晚了' }, own.token)).status,
     ).toBe(409);
     expect((await run(14))?.result).toEqual({ confirmed: 0 });
+  });
+});
+
+describe('the WeChat subscribe message for a milestone awaiting confirmation', () => {
+  it('is sent only once the customer granted the template', async () => {
+    const drain = () => sys.server.container.outboxWorker.drain();
+    await drain();
+    // milestones 1 and 2 were submitted above without any grant: inbox only
+    expect(subscribeMessagesTo(sys, own.openid)).toHaveLength(0);
+    sys.sim.grantSubscription(own.openid, 'TPL_MILESTONE_AWAITING', 1);
+    const grant = await post('/subscriptions', { results: { TPL_MILESTONE_AWAITING: 'accept' } }, own.token);
+    expect(grant.status).toBe(200);
+    await submitted(milestones[2]!.id);
+    await drain();
+    const sent = subscribeMessagesTo(sys, own.openid);
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0])).toContain('油漆及安装完工');
   });
 });

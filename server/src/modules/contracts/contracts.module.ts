@@ -78,7 +78,14 @@ export function createContractsModule(d: ContractsModuleDeps) {
   const amendments = new ContractAmendments({ ...d, contractService: contracts, triggers });
   const invoiceQueries = new InvoiceQueries({ ...d, invoices: d.invoices, access, invoiceService: invoices });
   const fapiao = new InvoiceFapiao({ ...d, access, invoiceService: invoices });
-  d.events.subscribe('milestone.confirmed', (event) => triggers.onMilestoneConfirmed(event));
+  // The customer's confirmation stands even if issuing fails here; the daily job issues what was missed.
+  d.events.subscribe('milestone.confirmed', (event) =>
+    triggers
+      .onMilestoneConfirmed(event)
+      .catch((err: unknown) =>
+        d.logger.error({ err, eventId: event.id }, 'invoice for a confirmed milestone not issued'),
+      ),
+  );
   registerContractScoring(d);
   return {
     services: {

@@ -50,8 +50,8 @@ export interface WechatSim {
   grantSubscription(openid: string, templateId: string, count?: number): void;
   messages(): SimMessage[];
   injectFault(f: SimFault): void;
-  /** Same as POST /__sim/pay. */
-  simulatePayment(outTradeNo: string): Promise<DeliveryResult>;
+  /** Same as POST /__sim/pay; `notify: false` pays without sending the notification (a lost one). */
+  simulatePayment(outTradeNo: string, opts?: { notify?: boolean }): Promise<DeliveryResult>;
   platform: {
     serialNo: string;
     certPem: string;
@@ -161,7 +161,7 @@ export async function startWechatSim(opts: WechatSimOptions): Promise<WechatSim>
     grantSubscription: (openid, templateId, count) => sim.state.grantSubscription(openid, templateId, count),
     messages: () => sim.state.messages(),
     injectFault: (f) => sim.state.injectFault(f),
-    simulatePayment: (outTradeNo) => simulatePayment(sim, outTradeNo),
+    simulatePayment: (outTradeNo, o) => simulatePayment(sim, outTradeNo, o),
     platform: {
       serialNo: platform.serialNo,
       certPem: platform.certPem,

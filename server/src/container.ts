@@ -67,6 +67,7 @@ import { createRatingsModule, ratingModels } from './modules/feedback/rating.mod
 import { RecordedContractTotals } from './modules/changes/contract-totals';
 import { paymentsModels } from './modules/payments/payments.models';
 import { MongoPaymentLedger } from './modules/payments/payment-ledger';
+import { createPaymentsModule } from './modules/payments/payments.module';
 
 /** Integrations a test may replace with its own (they still speak to the WeChat simulator). */
 export interface Integrations {
@@ -212,6 +213,18 @@ export async function buildContainer(
   });
   const paymentLedger = new MongoPaymentLedger(models.paymentLedger);
   contractsModule.bindLedger(paymentLedger);
+  const paymentsModule = createPaymentsModule({
+    ...models,
+    ledger: paymentLedger,
+    invoices: contractsModule.services.invoices,
+    lock: new RedisLock(redis),
+    audit,
+    events,
+    logger,
+    config: config.payments,
+    wechat: { appId: config.wechat.appId, timeoutMs: config.wechat.requestTimeoutMs },
+    publicUrl: config.http.publicUrl,
+  });
   const projectModule = createProjectModule({
     ...models,
     policy,
@@ -308,6 +321,7 @@ export async function buildContainer(
     responseClock,
     ...complaintsModule.services,
     ...contractsModule.services,
+    ...paymentsModule.services,
     ...changes.services,
     ...ratingsModule.services,
     chat: chat.chat,
@@ -335,6 +349,7 @@ export async function buildContainer(
     ...site.routes,
     ...complaintsModule.routes,
     ...contractsModule.routes,
+    ...paymentsModule.routes,
     ...changes.routes,
     ...ratingsModule.routes,
     ...chat.routes,
@@ -355,6 +370,8 @@ export async function buildContainer(
     chatWaits: chat.waits,
     /** The payment issue registers its contract amendment here (ChangeApprovalEffects.register). */
     changeApprovalEffects: changes.effects,
+    /** Raw-body webhooks (WeChat Pay notifications), mounted before the JSON body parser. */
+    webhooks: [paymentsModule.webhook],
     policy,
     projectAccess,
     timeline,

@@ -5,6 +5,7 @@ import type { DigestService } from './modules/notifications/digest.service';
 import type { OutboxQueue } from './modules/notifications/outbox.queue';
 import type { NoticeModel } from './modules/notifications/notice.model';
 import type { InvoiceTriggers } from './modules/contracts/invoice-triggers';
+import type { PaymentSettleJob } from './modules/payments/payment-settle.job';
 import type { MilestoneDecisionService } from './modules/projects/milestone-decision.service';
 import type { WeeklyReportService } from './modules/portal/weekly-report.service';
 import type { EscalationService } from './modules/feedback/escalation.service';
@@ -26,6 +27,7 @@ export interface JobServices {
   files: FileService;
   weeklyReports: WeeklyReportService;
   invoiceTriggers: InvoiceTriggers;
+  paymentSettleJob: PaymentSettleJob;
 }
 
 /**
@@ -96,6 +98,13 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
     cron: '0 5 0 * * *',
     timeoutMs: 10 * 60_000,
     run: ({ tick }) => services.invoiceTriggers.issueScheduled(tick),
+  });
+  scheduler.register({
+    name: 'payments.settle-unpaid',
+    description: '查询几分钟仍未支付的微信订单与处理中的退款并按结果入账（通知丢失也不漏账），过期订单关闭',
+    cron: '20 * * * * *',
+    timeoutMs: 5 * 60_000,
+    run: ({ tick }) => services.paymentSettleJob.run(tick),
   });
   scheduler.register({
     name: 'changes.expire-quotes',

@@ -5,7 +5,13 @@ import type { CustomerTier, CustomerType, StaffRole } from '@gantry/shared';
 import { deepMerge, loadConfig, type AppConfig } from '../../server/src/core/config';
 import { createLogger } from '../../server/src/core/logger';
 import { startServer, type RunningServer } from '../../server/src/server';
-import { startWechatSim, type WechatSim } from '../../scripts/wechat-sim';
+import {
+  generateMerchantIdentity,
+  startWechatSim,
+  type RsaIdentity,
+  type WechatSim,
+} from '../../scripts/wechat-sim';
+import { createServer } from 'node:net';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -48,18 +54,36 @@ export async function startTestSystem(
   const tag = `${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const appId = 'wxtestgantry00001';
   const appSecret = 'test-app-secret-not-for-production';
-  const sim = await startWechatSim({ appId, appSecret });
+  const pay = testMerchant();
+  const sim = await startWechatSim({
+    appId,
+    appSecret,
+    pay: { mchId: pay.mchId, apiV3Key: pay.apiV3Key, merchantCertPem: pay.identity.certPem },
+  });
+  // A known port before the app starts: WeChat Pay notifications are posted to publicUrl.
+  const port = await freePort();
   const base = loadConfig({ env: { NODE_ENV: 'test' } });
   const dbUri = base.mongodb.uri.replace(/\/[^/?]*(\?|$)/, `/gantry_t_${tag}$1`);
   const config = loadConfig({
     env: { NODE_ENV: 'test' },
     overrides: deepMerge(
       {
-        http: { port: 0 },
+        http: { port, publicUrl: `http://127.0.0.1:${port}` },
         mongodb: { uri: dbUri },
         redis: { keyPrefix: `gantry_t_${tag}:` },
         wechat: { appId, appSecret, apiBaseUrl: sim.url, wecomBaseUrl: sim.url },
         h5: { wechatBridgeUrl: sim.url },
+        payments: {
+          wechatPay: {
+            mchId: pay.mchId,
+            apiV3Key: pay.apiV3Key,
+            privateKeyPem: pay.identity.privateKeyPem,
+            certPem: pay.identity.certPem,
+            platformPublicKeyId: sim.platform.publicKeyId,
+            platformPublicKeyPem: sim.platform.publicKeyPem,
+            baseUrl: sim.url,
+          },
+        },
       },
       opts.overrides ?? {},
     ),
@@ -94,6 +118,28 @@ export async function startTestSystem(
       await sim.close();
     },
   };
+}
+
+/** One merchant identity per test process (an RSA key and an openssl certificate take a moment). */
+let merchant: { mchId: string; apiV3Key: string; identity: RsaIdentity } | undefined;
+function testMerchant() {
+  merchant ??= {
+    mchId: '1900000109',
+    apiV3Key: crypto.randomBytes(16).toString('hex'),
+    identity: generateMerchantIdentity(),
+  };
+  return merchant;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 function apiClient(baseUrl: string): ApiClient {

@@ -6,6 +6,7 @@ import { projectsConfigSchema } from '../modules/projects/milestone-templates';
 import { filesConfigSchema } from './files/files.config';
 import { feedbackConfigSchema } from '../modules/feedback/escalation.config';
 import { contractsConfigSchema } from '../modules/contracts/contracts.config';
+import { paymentsConfigSchema } from '../modules/payments/payments.config';
 
 /**
  * Configuration is read once, from config/default.json, config/<NODE_ENV>.json and the environment,
@@ -66,6 +67,7 @@ const configSchema = z.object({
   notifications: notificationsConfigSchema,
   feedback: feedbackConfigSchema,
   contracts: contractsConfigSchema,
+  payments: paymentsConfigSchema,
   projects: projectsConfigSchema,
   scheduler: z.object({
     enabled: z.boolean().default(true),
@@ -106,6 +108,8 @@ function secretFrom(env: Env, name: string): string | undefined {
   return env[name];
 }
 
+/** A PEM named by a *_FILE variable (merchant key and certificates are files, never inline values). */
+const fileText = (file: string | undefined) => (file ? fs.readFileSync(file, 'utf8') : undefined);
 const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
 
 /** Environment variables and where they land. Every one is documented in README.md. */
@@ -127,6 +131,14 @@ function fromEnv(env: Env): PlainObject {
     [['notifications', 'wecom', 'robots'], wecomKeys ? parseRobotKeys(wecomKeys) : undefined],
     [['files', 'dataDir'], env.DATA_DIR ? path.join(env.DATA_DIR, 'files') : undefined],
     [['files', 'signingSecret'], secretFrom(env, 'FILES_SIGNING_SECRET')],
+    [['payments', 'wechatPay', 'mchId'], env.WECHAT_PAY_MCH_ID],
+    [['payments', 'wechatPay', 'apiV3Key'], secretFrom(env, 'WECHAT_PAY_API_V3_KEY')],
+    [['payments', 'wechatPay', 'privateKeyPem'], fileText(env.WECHAT_PAY_PRIVATE_KEY_FILE)],
+    [['payments', 'wechatPay', 'certPem'], fileText(env.WECHAT_PAY_CERT_FILE)],
+    [['payments', 'wechatPay', 'certSerial'], env.WECHAT_PAY_CERT_SERIAL],
+    [['payments', 'wechatPay', 'platformPublicKeyId'], env.WECHAT_PAY_PUBLIC_KEY_ID],
+    [['payments', 'wechatPay', 'platformPublicKeyPem'], fileText(env.WECHAT_PAY_PUBLIC_KEY_FILE)],
+    [['payments', 'wechatPay', 'baseUrl'], env.WECHAT_PAY_BASE_URL],
   ];
   let out: PlainObject = {};
   for (const [keys, value] of entries) {

@@ -1,0 +1,178 @@
+import { isValidObjectId, Types } from 'mongoose';
+import type { PaymentListQuery, CreatePaymentResult, Payment, Page } from '@gantry/shared';
+import type { AuditLog } from '../../core/audit';
+import type { Actor } from '../../core/auth/actor';
+import { retryTransient } from '../../core/db';
+import { AppError, NotFoundError, isDuplicateKeyError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { paginateById } from '../../core/pagination';
+import type { MongoFilter } from '../../core/policy';
+import type { RedisLock } from '../../core/redis-lock';
+import type { WechatPay } from '../../integrations/wechat/pay';
+import type { PortalAccountModel } from '../auth/portal-account.model';
+import type { InvoiceService } from '../contracts/invoice.service';
+import type { PaymentSettlement } from './payment-settlement';
+import type { PaymentDoc, PaymentModel } from './payment.model';
+import { newTradeNo, toPayment } from './payment.view';
+
+export interface PaymentServiceDeps {
+  payments: PaymentModel;
+  portalAccounts: PortalAccountModel;
+  invoices: Pick<InvoiceService, 'getPayable'>;
+  settlement: PaymentSettlement;
+  /** null when WeChat Pay is not configured: paying answers 503. */
+  pay: WechatPay | null;
+  lock: RedisLock;
+  audit: AuditLog;
+  logger: Logger;
+  orderExpireMinutes: number;
+}
+
+const MANAGES = new Set(['admin', 'finance']);
+const WAIT_FOR_WINNER_MS = 5000;
+
+/** Paying an invoice in WeChat (JSAPI) and reading payments. */
+export class PaymentService {
+  constructor(private readonly d: PaymentServiceDeps) {}
+
+  /**
+   * The payment for (account, idempotency key): created once, for the invoice's open amount, with the
+   * `wx.requestPayment` parameters. The same key answers the same payment (a different invoice → 409);
+   * racing requests with one key meet at the unique index and the losers wait for the winner's prepay.
+   */
+  async create(
+    actor: Actor,
+    invoiceId: string,
+    idempotencyKey: string,
+    requestId?: string,
+  ): Promise<CreatePaymentResult> {
+    const existing = await this.byKey(actor, idempotencyKey);
+    if (existing) return this.answerFor(existing, invoiceId);
+    const pay = this.requirePay();
+    const account = await this.d.portalAccounts.findById(actor.id).lean();
+    if (!account) throw new NotFoundError('付款通知不存在');
+    const { invoice, openAmount } = await this.d.invoices.getPayable(actor, invoiceId);
+    let payment: PaymentDoc;
+    try {
+      payment = (
+        await retryTransient(() =>
+          this.d.payments.create({
+            invoiceId: invoice._id,
+            customerId: invoice.customerId,
+            portalAccountId: new Types.ObjectId(actor.id),
+            idempotencyKey,
+            amount: openAmount,
+            outTradeNo: newTradeNo('P'),
+            status: 'created',
+            payerOpenid: account.openid,
+            description: `工程款 ${invoice.number}`.slice(0, 127),
+          }),
+        )
+      ).toObject();
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const winner = await this.byKey(actor, idempotencyKey);
+      if (!winner) throw err;
+      return this.answerFor(winner, invoiceId);
+    }
+    await this.d.audit.record({
+      actor,
+      action: 'payment.created',
+      resource: 'payment',
+      resourceId: payment._id,
+      after: { invoiceId, amount: payment.amount, outTradeNo: payment.outTradeNo },
+      requestId,
+    });
+    return { payment: toPayment(payment), requestPayment: await this.prepay(pay, payment) };
+  }
+
+  async get(actor: Actor, id: string): Promise<Payment> {
+    const payment = isValidObjectId(id) ? await this.d.payments.findById(id).lean<PaymentDoc>() : null;
+    if (!payment || !this.canRead(actor, payment)) throw new NotFoundError('付款记录不存在');
+    return toPayment(payment);
+  }
+
+  /** Finance sees every payment; a customer its own; other staff none. Filters by invoice/customer/status. */
+  async list(actor: Actor, query: PaymentListQuery): Promise<Page<Payment>> {
+    const filter: MongoFilter = {};
+    if (actor.role === 'customer') {
+      if (!actor.customerId) return { items: [], nextCursor: null };
+      filter.customerId = new Types.ObjectId(actor.customerId);
+    } else if (!MANAGES.has(actor.role)) return { items: [], nextCursor: null };
+    else if (query.customerId) filter.customerId = new Types.ObjectId(query.customerId);
+    if (query.invoiceId) filter.invoiceId = new Types.ObjectId(query.invoiceId);
+    if (query.status) filter.status = query.status;
+    return paginateById(this.d.payments, filter, query, (p) => toPayment(p as PaymentDoc));
+  }
+
+  canRead(actor: Actor, p: PaymentDoc): boolean {
+    if (actor.role === 'customer')
+      return actor.customerId !== null && actor.customerId === String(p.customerId);
+    return MANAGES.has(actor.role);
+  }
+
+  private requirePay(): WechatPay {
+    if (!this.d.pay) throw new AppError('PAYMENT_NOT_CONFIGURED');
+    return this.d.pay;
+  }
+
+  private byKey(actor: Actor, idempotencyKey: string) {
+    return this.d.payments
+      .findOne({ portalAccountId: new Types.ObjectId(actor.id), idempotencyKey })
+      .lean<PaymentDoc>();
+  }
+
+  /** A retried key: the same payment; its prepay made again if the first attempt did not get one. */
+  private async answerFor(found: PaymentDoc, invoiceId: string): Promise<CreatePaymentResult> {
+    if (String(found.invoiceId) !== invoiceId) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+    let payment = found;
+    const deadline = Date.now() + WAIT_FOR_WINNER_MS;
+    while (payment.status === 'created' && !payment.requestPayment && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      payment = (await this.d.payments.findById(found._id).lean<PaymentDoc>()) ?? payment;
+    }
+    if (payment.status !== 'created') return { payment: toPayment(payment), requestPayment: null };
+    if (payment.requestPayment)
+      return { payment: toPayment(payment), requestPayment: payment.requestPayment };
+    return { payment: toPayment(payment), requestPayment: await this.prepay(this.requirePay(), payment) };
+  }
+
+  /** JSAPI prepay under a lock per payment (a retry must not race the first attempt); idempotent at WeChat. */
+  private async prepay(pay: WechatPay, payment: PaymentDoc) {
+    return this.d.lock.withLock(`payment-prepay:${String(payment._id)}`, 15_000, async () => {
+      const current = await this.d.payments.findById(payment._id).lean<PaymentDoc>();
+      if (current?.requestPayment) return current.requestPayment;
+      const expiresAt = new Date(new Date(payment.createdAt).getTime() + this.d.orderExpireMinutes * 60_000);
+      try {
+        const params = await pay.jsapiPrepay({
+          outTradeNo: payment.outTradeNo,
+          description: payment.description,
+          amount: payment.amount,
+          openid: payment.payerOpenid,
+          expiresAt,
+        });
+        await retryTransient(() =>
+          this.d.payments.updateOne(
+            { _id: payment._id },
+            {
+              $set: {
+                requestPayment: params,
+                prepayId: params.package.replace(/^prepay_id=/, ''),
+                lastError: null,
+              },
+            },
+          ),
+        );
+        return params;
+      } catch (err) {
+        await this.d.payments.updateOne(
+          { _id: payment._id },
+          { $set: { lastError: (err as Error).message } },
+        );
+        this.d.logger.warn({ err, outTradeNo: payment.outTradeNo }, 'jsapi prepay failed');
+        if (err instanceof AppError) throw err;
+        throw new AppError('UPSTREAM_UNAVAILABLE', '微信支付下单失败，请稍后再试');
+      }
+    });
+  }
+}

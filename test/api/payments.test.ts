@@ -1,0 +1,115 @@
+import { Types } from 'mongoose';
+import type { TestSystem } from '../support/system';
+import { startTestSystem } from '../support/system';
+import { newInvoice, payerWithInvoice, payFor } from '../support/pay';
+
+let sys: TestSystem;
+let finance: string;
+
+beforeAll(async () => {
+  sys = await startTestSystem();
+  const f = await sys.seed.staff('finance');
+  finance = await sys.loginStaff(f.username, f.password);
+});
+afterAll(async () => {
+  await sys?.close();
+});
+
+const waitFor = async <T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+const invoiceOf = (id: string) => sys.server.container.models.invoices.findById(id).lean();
+
+describe('paying an invoice in WeChat', () => {
+  it('creates the payment for the open amount with wx.requestPayment parameters, and the simulator pays it', async () => {
+    const p = await payerWithInvoice(sys, 250_000);
+    const res = await payFor(sys, p.invoiceId, p.token, 'key-first-0001');
+    expect(res.status).toBe(200);
+    expect(res.body.payment).toMatchObject({ amount: 250_000, status: 'created', invoiceId: p.invoiceId });
+    expect(res.body.requestPayment).toMatchObject({ signType: 'RSA', appId: sys.config.wechat.appId });
+    expect(res.body.requestPayment.package).toMatch(/^prepay_id=/);
+
+    const delivered = await sys.sim.simulatePayment(res.body.payment.outTradeNo);
+    expect(delivered).toMatchObject({ delivered: true, status: 204 });
+    const inv = await waitFor(
+      () => invoiceOf(p.invoiceId),
+      (i) => i?.status === 'paid',
+    );
+    expect(inv).toMatchObject({ status: 'paid', paidAmount: 250_000 });
+    const pay = await sys.api.get(`/api/v1/payments/${res.body.payment.id}`, p.token);
+    expect(pay.body).toMatchObject({ status: 'paid', amount: 250_000 });
+    expect(pay.body.transactionId).toMatch(/^4200/);
+    // paid: nothing more to pay
+    const again = await payFor(sys, p.invoiceId, p.token, 'key-second-0001');
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('INVOICE_NOT_PAYABLE');
+  });
+
+  it('answers the same payment for the same Idempotency-Key, also for 20 concurrent requests', async () => {
+    const p = await payerWithInvoice(sys, 99_900);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => payFor(sys, p.invoiceId, p.token, 'key-concurrent-01')),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(new Set(results.map((r) => r.body.payment.id)).size).toBe(1);
+    expect(new Set(results.map((r) => r.body.requestPayment.package)).size).toBe(1);
+    const count = await sys.server.container.models.payments.countDocuments({
+      invoiceId: new Types.ObjectId(p.invoiceId),
+    });
+    expect(count).toBe(1);
+    const other = await newInvoice(sys, p.customer.id, 5_000);
+    const reused = await payFor(sys, other.id, p.token, 'key-concurrent-01');
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('requires the Idempotency-Key header, and only the invoice customer may pay', async () => {
+    const p = await payerWithInvoice(sys);
+    const noKey = await sys.api.request('POST', `/api/v1/invoices/${p.invoiceId}/payments`, {
+      token: p.token,
+    });
+    expect(noKey.status).toBe(400);
+    const stranger = await payerWithInvoice(sys);
+    const foreign = await payFor(sys, p.invoiceId, stranger.token, 'key-foreign-0001');
+    expect(foreign.status).toBe(404);
+    const staff = await payFor(sys, p.invoiceId, finance, 'key-staff-00001');
+    expect(staff.status).toBe(403);
+    expect(
+      await sys.server.container.models.payments.countDocuments({
+        invoiceId: new Types.ObjectId(p.invoiceId),
+      }),
+    ).toBe(0);
+  });
+
+  it('refuses to pay a void invoice', async () => {
+    const p = await payerWithInvoice(sys, 80_000);
+    await sys.server.container.models.invoices.updateOne({ _id: p.invoiceId }, { $set: { status: 'void' } });
+    const voided = await payFor(sys, p.invoiceId, p.token, 'key-void-000001');
+    expect(voided.status).toBe(409);
+  });
+
+  it('lists payments per invoice for finance and the customer, cursor-paged', async () => {
+    const p = await payerWithInvoice(sys, 10_000);
+    const created = await payFor(sys, p.invoiceId, p.token, 'key-list-000001');
+    await payFor(sys, p.invoiceId, p.token, 'key-list-000002');
+    const mine = await sys.api.get(`/api/v1/payments?invoiceId=${p.invoiceId}&limit=1`, p.token);
+    expect(mine.status).toBe(200);
+    expect(mine.body.items).toHaveLength(1);
+    expect(mine.body.nextCursor).not.toBeNull();
+    const next = await sys.api.get(
+      `/api/v1/payments?invoiceId=${p.invoiceId}&limit=1&cursor=${mine.body.nextCursor}`,
+      p.token,
+    );
+    expect(next.body.items[0].id).toBe(created.body.payment.id);
+    const fin = await sys.api.get(`/api/v1/payments?customerId=${p.customer.id}`, finance);
+    expect(fin.body.items).toHaveLength(2);
+    const stranger = await payerWithInvoice(sys);
+    const theirs = await sys.api.get(`/api/v1/payments/${created.body.payment.id}`, stranger.token);
+    expect(theirs.status).toBe(404);
+  });
+});

@@ -3,6 +3,7 @@ import type { Context, Next } from 'koa';
 import { z } from 'zod';
 import type { SimContext } from './context';
 import { PayError } from './pay-auth';
+import { setBillEdits } from './pay-bill';
 import { renderPayPage } from './pay-page';
 import { simulatePayment } from './pay-simulate';
 
@@ -13,6 +14,31 @@ const SubscriptionBody = z.object({
   count: z.number().int().positive().optional(),
 });
 const PayBody = z.object({ out_trade_no: z.string().min(1) });
+const BillEditsBody = z.object({
+  extraOrders: z
+    .array(
+      z.object({
+        out_trade_no: z.string().min(1),
+        total: z.number().int().positive(),
+        paidAt: z.string().min(1),
+        transaction_id: z.string().optional(),
+      }),
+    )
+    .default([]),
+  extraRefunds: z
+    .array(
+      z.object({
+        out_trade_no: z.string().min(1),
+        out_refund_no: z.string().min(1),
+        refund: z.number().int().positive(),
+        succeededAt: z.string().min(1),
+      }),
+    )
+    .default([]),
+  drop: z.array(z.string()).default([]),
+  amounts: z.record(z.string(), z.number().int()).default({}),
+  corruptHash: z.boolean().default(false),
+});
 const FaultBody = z.object({
   endpoint: z.enum(['jscode2session', 'stable_token', 'subscribe', 'wecom', 'pay']),
   errcode: z.number().int().optional(),
@@ -82,6 +108,10 @@ export function createControlRouter(sim: SimContext): Router {
   });
   router.post('/pay', async (ctx) => {
     ctx.body = await simulatePayment(sim, PayBody.parse(ctx.request.body).out_trade_no);
+  });
+  router.post('/pay-bill-edits', (ctx) => {
+    setBillEdits(sim, BillEditsBody.parse(ctx.request.body));
+    ctx.body = { ok: true };
   });
   router.get('/pay-page', (ctx) => {
     const outTradeNo = typeof ctx.query.out_trade_no === 'string' ? ctx.query.out_trade_no : '';

@@ -96,20 +96,99 @@ function refundRow(r: Refund, o: Order, t: Totals): string {
   ]);
 }
 
+/**
+ * Test control (POST /__sim/pay-bill-edits): trades that exist only in the bill, orders left out of
+ * it, amounts printed differently, and a wrong hash_value — to exercise a reconciliation.
+ */
+export interface BillEdits {
+  extraOrders: Array<{ out_trade_no: string; total: number; paidAt: string; transaction_id?: string }>;
+  extraRefunds: Array<{ out_trade_no: string; out_refund_no: string; refund: number; succeededAt: string }>;
+  drop: string[];
+  amounts: Record<string, number>;
+  corruptHash: boolean;
+}
+const billEdits = new WeakMap<SimContext, BillEdits>();
+
+export function setBillEdits(sim: SimContext, edits: Partial<BillEdits>): void {
+  billEdits.set(sim, {
+    extraOrders: [],
+    extraRefunds: [],
+    drop: [],
+    amounts: {},
+    corruptHash: false,
+    ...edits,
+  });
+}
+
+function editedOrders(sim: SimContext): Order[] {
+  const edits = billEdits.get(sim);
+  const orders = [...sim.payStore.orders.values()].filter((o) => !edits?.drop.includes(o.out_trade_no));
+  for (const x of edits?.extraOrders ?? [])
+    orders.push({
+      appid: sim.appId,
+      mchid: sim.pay?.mchId ?? '',
+      description: '账单注入',
+      out_trade_no: x.out_trade_no,
+      notify_url: '',
+      total: x.total,
+      currency: 'CNY',
+      openid: 'o_bill_edit',
+      prepay_id: '',
+      fingerprint: '',
+      trade_state: 'SUCCESS',
+      transaction_id: x.transaction_id ?? sim.payStore.newTransactionId(),
+      paidAt: new Date(x.paidAt),
+      refunded: 0,
+      createdAt: new Date(x.paidAt),
+    });
+  const amounts = edits?.amounts ?? {};
+  return orders.map((o) =>
+    amounts[o.out_trade_no] === undefined ? o : { ...o, total: amounts[o.out_trade_no]! },
+  );
+}
+
+function editedRefunds(sim: SimContext, orders: Order[]): Array<{ r: Refund; o: Order }> {
+  const byNo = new Map(orders.map((o) => [o.out_trade_no, o]));
+  const out: Array<{ r: Refund; o: Order }> = [];
+  for (const r of sim.payStore.refunds.values()) {
+    const o = byNo.get(r.out_trade_no);
+    if (o && !billEdits.get(sim)?.drop.includes(r.out_refund_no)) out.push({ r, o });
+  }
+  for (const x of billEdits.get(sim)?.extraRefunds ?? []) {
+    const o = byNo.get(x.out_trade_no);
+    if (!o) continue;
+    const at = new Date(x.succeededAt);
+    out.push({
+      o,
+      r: {
+        refund_id: sim.payStore.newRefundId(),
+        out_refund_no: x.out_refund_no,
+        out_trade_no: x.out_trade_no,
+        transaction_id: o.transaction_id ?? '',
+        refund: x.refund,
+        total: o.total,
+        currency: 'CNY',
+        status: 'SUCCESS',
+        fingerprint: '',
+        createdAt: at,
+        succeededAt: at,
+      },
+    });
+  }
+  return out;
+}
+
 /** The ALL/SUCCESS/REFUND trade bill of one UTC+8 day, or undefined when the day has no trades. */
 export function renderTradeBill(sim: SimContext, day: string, billType: string): string | undefined {
   const totals: Totals = { rows: 0, settled: 0, refunded: 0, fees: 0, ordered: 0, refundApplied: 0 };
   const rows: string[] = [];
+  const orders = editedOrders(sim);
   if (billType !== 'REFUND') {
-    for (const o of sim.payStore.orders.values())
-      if (o.paidAt && cstDay(o.paidAt) === day) rows.push(paymentRow(o, totals));
+    for (const o of orders) if (o.paidAt && cstDay(o.paidAt) === day) rows.push(paymentRow(o, totals));
   }
   if (billType !== 'SUCCESS') {
-    for (const r of sim.payStore.refunds.values()) {
-      const order = sim.payStore.orders.get(r.out_trade_no);
-      if (order && r.status === 'SUCCESS' && cstDay(r.succeededAt!) === day)
-        rows.push(refundRow(r, order, totals));
-    }
+    for (const { r, o } of editedRefunds(sim, orders))
+      if (r.status === 'SUCCESS' && cstDay(r.succeededAt!) === day) rows.push(refundRow(r, o, totals));
   }
   if (rows.length === 0) return undefined;
   const summary = line([
@@ -150,9 +229,10 @@ export function registerBillRoutes(router: Router, sim: SimContext): void {
     if (text === undefined) throw new PayError(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
     const token = randomBytes(16).toString('hex');
     sim.payStore.bills.set(token, text);
+    const hashed = billEdits.get(sim)?.corruptHash ? `${text}tampered` : text;
     ctx.body = {
       hash_type: 'SHA1',
-      hash_value: createHash('sha1').update(text, 'utf8').digest('hex'),
+      hash_value: createHash('sha1').update(hashed, 'utf8').digest('hex'),
       download_url: `${sim.baseUrl()}/v3/billdownload/file?token=${token}`,
     };
   });

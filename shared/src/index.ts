@@ -19,6 +19,8 @@ export * from './contracts';
 export * from './invoices';
 export * from './money';
 export * from './reconciliation';
+export * from './money';
+export * from './reconciliation';
 export * from './payments';
 export * from './changes';
 export * from './ratings';

@@ -6,6 +6,7 @@ import { projectsConfigSchema } from '../modules/projects/milestone-templates';
 import { filesConfigSchema } from './files/files.config';
 import { feedbackConfigSchema } from '../modules/feedback/escalation.config';
 import { contractsConfigSchema } from '../modules/contracts/contracts.config';
+import { overdueConfigSchema } from '../modules/contracts/overdue.config';
 import { paymentsConfigSchema } from '../modules/payments/payments.config';
 
 /**
@@ -67,6 +68,7 @@ const configSchema = z.object({
   notifications: notificationsConfigSchema,
   feedback: feedbackConfigSchema,
   contracts: contractsConfigSchema,
+  overdue: overdueConfigSchema,
   payments: paymentsConfigSchema,
   projects: projectsConfigSchema,
   scheduler: z.object({

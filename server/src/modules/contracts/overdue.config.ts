@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 /** Who each rung of the overdue ladder tells; the notification config maps the event to recipients. */
-export const OVERDUE_EVENTS = ['invoice.overdue', 'invoice.overdue_staff', 'invoice.overdue_manager'] as const;
+export const OVERDUE_EVENTS = [
+  'invoice.overdue',
+  'invoice.overdue_staff',
+  'invoice.overdue_manager',
+] as const;
 export type OverdueEvent = (typeof OVERDUE_EVENTS)[number];
 
 /**

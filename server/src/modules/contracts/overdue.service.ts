@@ -1,5 +1,10 @@
 import { Types } from 'mongoose';
-import { calendarDateOf, daysBetween, type InvoiceArrangementInput, type InvoiceStatus } from '@gantry/shared';
+import {
+  calendarDateOf,
+  daysBetween,
+  type InvoiceArrangementInput,
+  type InvoiceStatus,
+} from '@gantry/shared';
 import type { AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
@@ -111,7 +116,12 @@ export class OverdueService {
     event: string,
     daysOverdue: number,
   ): Promise<OverdueStepDoc | null> {
-    const payload = { ...invoiceEventPayload(inv), ...(await this.people(inv.customerId)), daysOverdue, rung };
+    const payload = {
+      ...invoiceEventPayload(inv),
+      ...(await this.people(inv.customerId)),
+      daysOverdue,
+      rung,
+    };
     try {
       const created = await retryTransient(() =>
         this.d.overdueSteps.create({
@@ -169,7 +179,9 @@ export class OverdueService {
       .findById(customerId, { name: 1, ownerId: 1 })
       .lean<Pick<CustomerDoc, 'name' | 'ownerId'>>();
     const owner = customer?.ownerId
-      ? await this.d.staffUsers.findById(customer.ownerId, { managerId: 1 }).lean<Pick<StaffUserDoc, 'managerId'>>()
+      ? await this.d.staffUsers
+          .findById(customer.ownerId, { managerId: 1 })
+          .lean<Pick<StaffUserDoc, 'managerId'>>()
       : null;
     const managerId = owner?.managerId ? String(owner.managerId) : null;
     const admins = managerId

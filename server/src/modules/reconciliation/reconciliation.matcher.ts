@@ -1,0 +1,230 @@
+import type { Types } from 'mongoose';
+import type { DiscrepancyKind, ReconciliationCounts } from '@gantry/shared';
+import type { PaymentModel } from '../payments/payment.model';
+import type { RefundModel } from '../payments/refund.model';
+import type { BillTradeLine } from './trade-bill.parser';
+
+/** One record of ours, as little of it as matching needs. */
+interface Ours {
+  id: Types.ObjectId;
+  no: string;
+  outTradeNo: string;
+  amount: number;
+  status: string;
+  invoiceId: Types.ObjectId;
+  wechatId: string | null;
+}
+
+export interface Finding {
+  kind: DiscrepancyKind;
+  subject: 'payment' | 'refund';
+  outTradeNo: string;
+  outRefundNo: string | null;
+  wechatId: string | null;
+  billAmount: number | null;
+  ourAmount: number | null;
+  billStatus: string | null;
+  ourStatus: string | null;
+  paymentId: Types.ObjectId | null;
+  refundId: Types.ObjectId | null;
+  invoiceId: Types.ObjectId | null;
+}
+
+/** The statuses of ours that mean "WeChat has the money" for a line of the bill. */
+const SETTLED = { payment: 'paid', refund: 'succeeded' } as const;
+const LOOKUP_BATCH = 500;
+
+/**
+ * Matches the bill's lines, as they stream by, against our payments and refunds. Our records of
+ * the day are read once (one query per collection, compact projection, keyed by our order/refund
+ * number) instead of one find per line — on FerretDB every query scans its collection. Lines the
+ * day's records do not explain (a payment we settled on another day, or one we never settled) are
+ * looked up in batches. Whatever of ours is left unmatched at the end is missing from the bill.
+ */
+export class BillMatcher {
+  private readonly day = { payment: new Map<string, Ours>(), refund: new Map<string, Ours>() };
+  private readonly pending: BillTradeLine[] = [];
+  readonly counts: ReconciliationCounts = {
+    billLines: 0,
+    matched: 0,
+    missing_ours: 0,
+    missing_bill: 0,
+    amount_mismatch: 0,
+    status_mismatch: 0,
+  };
+  billPaid = 0;
+  billRefunded = 0;
+
+  constructor(
+    private readonly deps: { payments: PaymentModel; refunds: RefundModel },
+    private readonly emit: (finding: Finding) => Promise<void>,
+  ) {}
+
+  /** Our payments settled and refunds succeeded within [from, to). */
+  async loadDay(from: Date, to: Date): Promise<void> {
+    const payments = this.deps.payments
+      .find(
+        { paidAt: { $gte: from, $lt: to } },
+        { outTradeNo: 1, amount: 1, status: 1, invoiceId: 1, transactionId: 1 },
+      )
+      .lean()
+      .cursor();
+    for await (const p of payments) this.day.payment.set(p.outTradeNo, paymentOurs(p));
+    const refunds = this.deps.refunds
+      .find(
+        { succeededAt: { $gte: from, $lt: to } },
+        { outRefundNo: 1, paymentId: 1, amount: 1, status: 1, invoiceId: 1, refundId: 1 },
+      )
+      .lean()
+      .cursor();
+    const outTradeNos = await this.outTradeNosOf(refunds);
+    for (const r of outTradeNos) this.day.refund.set(r.no, r);
+  }
+
+  async line(line: BillTradeLine): Promise<void> {
+    this.counts.billLines += 1;
+    if (line.kind === 'payment') this.billPaid += line.amount;
+    else this.billRefunded += line.amount;
+    const map = this.day[line.kind];
+    const no = numberOf(line);
+    const ours = map.get(no);
+    if (ours) {
+      map.delete(no);
+      await this.compare(line, ours);
+      return;
+    }
+    this.pending.push(line);
+    if (this.pending.length >= LOOKUP_BATCH) await this.flushPending();
+  }
+
+  /** After the last line: the leftover lookups, then our records no line named. */
+  async finish(): Promise<void> {
+    await this.flushPending();
+    for (const subject of ['payment', 'refund'] as const)
+      for (const ours of this.day[subject].values()) await this.report('missing_bill', subject, null, ours);
+    this.day.payment.clear();
+    this.day.refund.clear();
+  }
+
+  private async compare(line: BillTradeLine, ours: Ours): Promise<void> {
+    const billSettled =
+      line.kind === 'payment' ? line.tradeState === 'SUCCESS' : line.refundStatus === 'SUCCESS';
+    const oursSettled = ours.status === SETTLED[line.kind];
+    if (billSettled !== oursSettled) return this.report('status_mismatch', line.kind, line, ours);
+    if (line.amount !== ours.amount) return this.report('amount_mismatch', line.kind, line, ours);
+    this.counts.matched += 1;
+  }
+
+  private async flushPending(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending.splice(0, this.pending.length);
+    const found = new Map<string, Ours>();
+    const payNos = batch.filter((l) => l.kind === 'payment').map(numberOf);
+    if (payNos.length) {
+      const rows = await this.deps.payments
+        .find(
+          { outTradeNo: { $in: payNos } },
+          { outTradeNo: 1, amount: 1, status: 1, invoiceId: 1, transactionId: 1 },
+        )
+        .lean();
+      for (const p of rows) found.set(`payment:${p.outTradeNo}`, paymentOurs(p));
+    }
+    const refundNos = batch.filter((l) => l.kind === 'refund').map(numberOf);
+    if (refundNos.length) {
+      const rows = this.deps.refunds
+        .find(
+          { outRefundNo: { $in: refundNos } },
+          { outRefundNo: 1, paymentId: 1, amount: 1, status: 1, invoiceId: 1, refundId: 1 },
+        )
+        .lean()
+        .cursor();
+      for (const r of await this.outTradeNosOf(rows)) found.set(`refund:${r.no}`, r);
+    }
+    for (const line of batch) {
+      const ours = found.get(`${line.kind}:${numberOf(line)}`);
+      if (ours) await this.compare(line, ours);
+      else await this.report('missing_ours', line.kind, line, null);
+    }
+  }
+
+  /** Refunds carry our payment id; the bill names the order by out_trade_no. */
+  private async outTradeNosOf(
+    refunds: AsyncIterable<{
+      _id: Types.ObjectId;
+      outRefundNo: string;
+      paymentId: Types.ObjectId;
+      amount: number;
+      status: string;
+      invoiceId: Types.ObjectId;
+      refundId?: string | null;
+    }>,
+  ): Promise<Ours[]> {
+    const list: Ours[] = [];
+    const paymentIds = new Set<string>();
+    for await (const r of refunds) {
+      list.push({
+        id: r._id,
+        no: r.outRefundNo,
+        outTradeNo: String(r.paymentId),
+        amount: r.amount,
+        status: r.status,
+        invoiceId: r.invoiceId,
+        wechatId: r.refundId ?? null,
+      });
+      paymentIds.add(String(r.paymentId));
+    }
+    if (list.length === 0) return list;
+    const payments = await this.deps.payments
+      .find({ _id: { $in: [...paymentIds] } }, { outTradeNo: 1 })
+      .lean();
+    const byId = new Map(payments.map((p) => [String(p._id), p.outTradeNo]));
+    for (const r of list) r.outTradeNo = byId.get(r.outTradeNo) ?? '';
+    return list;
+  }
+
+  private async report(
+    kind: DiscrepancyKind,
+    subject: 'payment' | 'refund',
+    line: BillTradeLine | null,
+    ours: Ours | null,
+  ): Promise<void> {
+    this.counts[kind] += 1;
+    await this.emit({
+      kind,
+      subject,
+      outTradeNo: line?.outTradeNo ?? ours?.outTradeNo ?? '',
+      outRefundNo: subject === 'refund' ? (line?.outRefundNo ?? ours?.no ?? null) : null,
+      wechatId: (subject === 'refund' ? line?.refundId : line?.transactionId) || ours?.wechatId || null,
+      billAmount: line?.amount ?? null,
+      ourAmount: ours?.amount ?? null,
+      billStatus: line ? (line.kind === 'refund' ? line.refundStatus : line.tradeState) : null,
+      ourStatus: ours?.status ?? null,
+      paymentId: subject === 'payment' ? (ours?.id ?? null) : null,
+      refundId: subject === 'refund' ? (ours?.id ?? null) : null,
+      invoiceId: ours?.invoiceId ?? null,
+    });
+  }
+}
+
+function numberOf(line: BillTradeLine): string {
+  return line.kind === 'refund' ? (line.outRefundNo ?? '') : line.outTradeNo;
+}
+
+function paymentOurs(p: {
+  _id: Types.ObjectId;
+  outTradeNo: string;
+  amount: number;
+  status: string;
+  invoiceId: Types.ObjectId;
+  transactionId?: string | null;
+}): Ours {
+  return {
+    id: p._id,
+    no: p.outTradeNo,
+    outTradeNo: p.outTradeNo,
+    amount: p.amount,
+    status: p.status,
+    invoiceId: p.invoiceId,
+    wechatId: p.transactionId ?? null,
+  };
+}

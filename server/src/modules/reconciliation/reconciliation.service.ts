@@ -1,0 +1,248 @@
+import { Types, type AnyBulkWriteOperation } from 'mongoose';
+import {
+  calendarDateOf,
+  type DiscrepancyQuery,
+  type Reconciliation,
+  type ReconciliationDetail,
+  type ReconciliationListQuery,
+} from '@gantry/shared';
+import type { AuditLog } from '../../core/audit';
+import type { Actor } from '../../core/auth/actor';
+import { retryTransient } from '../../core/db';
+import { AppError, ConflictError, NotFoundError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { paginateById } from '../../core/pagination';
+import type { RedisLock } from '../../core/redis-lock';
+import type { PaymentModel } from '../payments/payment.model';
+import type { RefundModel } from '../payments/refund.model';
+import { BillMatcher, type Finding } from './reconciliation.matcher';
+import type {
+  DiscrepancyDoc,
+  DiscrepancyModel,
+  ReconciliationDoc,
+  ReconciliationModel,
+} from './reconciliation.model';
+import { discrepancyView, reconciliationView } from './reconciliation.view';
+import { parseTradeBill, TradeBillFormatError } from './trade-bill.parser';
+import { downloadVerified, type TradeBillSource } from './trade-bill.source';
+
+export interface ReconciliationDeps {
+  reconciliations: ReconciliationModel;
+  discrepancies: DiscrepancyModel;
+  payments: PaymentModel;
+  refunds: RefundModel;
+  source: TradeBillSource;
+  lock: RedisLock;
+  audit: AuditLog;
+  logger: Logger;
+}
+
+const DAY_MS = 86_400_000;
+/** WeChat publishes the previous day's bill at 10:00 Asia/Shanghai. */
+const BILL_READY_HOUR = 10;
+const WRITE_BATCH = 200;
+const LOCK_TTL_MS = 15 * 60_000;
+
+/** Daily reconciliation of the WeChat Pay trade bill against our payments and refunds. */
+export class ReconciliationService {
+  constructor(private readonly d: ReconciliationDeps) {}
+
+  /** The job: yesterday's bill (Asia/Shanghai), once it is published. */
+  async runPrevious(now = new Date()): Promise<Reconciliation> {
+    return this.run(calendarDateOf(new Date(now.getTime() - DAY_MS)), null, now);
+  }
+
+  /**
+   * Reconciles one day. Safe to re-run: the day has one report, updated in place; discrepancies
+   * are keyed per record, so a resolved one keeps its note, and ones no longer found go away.
+   */
+  async run(date: string, actor: Actor | null, now = new Date()): Promise<Reconciliation> {
+    assertBillReady(date, now);
+    try {
+      return await this.d.lock.withLock(
+        `reconciliation:${date}`,
+        LOCK_TTL_MS,
+        () => this.runLocked(date, actor),
+        2000,
+      );
+    } catch (err) {
+      if (err instanceof Error && /lock .* is busy/.test(err.message))
+        throw new ConflictError('CONFLICT', '该日对账正在进行中，请稍后刷新');
+      throw err;
+    }
+  }
+
+  private async runLocked(date: string, actor: Actor | null): Promise<Reconciliation> {
+    const report = await this.start(date);
+    const from = new Date(Date.parse(`${date}T00:00:00+08:00`));
+    let bill;
+    try {
+      bill = await downloadVerified(this.d.source, date);
+    } catch (err) {
+      await this.fail(report, err);
+      throw err;
+    }
+    const writer = new FindingWriter(this.d.discrepancies, report);
+    const matcher = new BillMatcher(this.d, (f) => writer.add(f));
+    try {
+      await matcher.loadDay(from, new Date(from.getTime() + DAY_MS));
+      if (bill)
+        for await (const line of parseTradeBill(bill.lines(), () => undefined)) await matcher.line(line);
+      await matcher.finish();
+      await writer.flush();
+    } catch (err) {
+      const failure =
+        err instanceof TradeBillFormatError ? new AppError('RECONCILIATION_BILL_INVALID', err.message) : err;
+      await this.fail(report, failure);
+      throw failure;
+    } finally {
+      await bill?.dispose();
+    }
+    // Unresolved findings of earlier runs that this run no longer sees are settled now.
+    await this.d.discrepancies.deleteMany({
+      reportId: report._id,
+      runId: { $ne: report.runId },
+      resolved: null,
+    });
+    const done = await this.d.reconciliations
+      .findByIdAndUpdate(
+        report._id,
+        {
+          $set: {
+            status: 'completed',
+            emptyBill: !bill,
+            hashValue: bill?.hashValue ?? null,
+            counts: matcher.counts,
+            billPaid: matcher.billPaid,
+            billRefunded: matcher.billRefunded,
+            finishedAt: new Date(),
+          },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<ReconciliationDoc>();
+    await this.d.audit.record({
+      actor,
+      action: 'reconciliation.run',
+      resource: 'reconciliation',
+      resourceId: report._id,
+      after: { date, counts: matcher.counts, runs: report.runs },
+    });
+    return this.view(done!);
+  }
+
+  /** The day's report, created or reset to `running` with a new run id (we hold the day's lock). */
+  private async start(date: string): Promise<ReconciliationDoc> {
+    const existing = await this.d.reconciliations.findOne({ date }, { runs: 1 }).lean();
+    const set = {
+      status: 'running',
+      runId: new Types.ObjectId(),
+      error: null,
+      startedAt: new Date(),
+      finishedAt: null,
+    };
+    const doc = await retryTransient(() =>
+      this.d.reconciliations
+        .findOneAndUpdate(
+          { date },
+          { $set: { ...set, runs: (existing?.runs ?? 0) + 1 } },
+          { upsert: true, returnDocument: 'after', setDefaultsOnInsert: true },
+        )
+        .lean<ReconciliationDoc>(),
+    );
+    return doc!;
+  }
+
+  private async fail(report: ReconciliationDoc, err: unknown): Promise<void> {
+    const message = err instanceof AppError ? err.message : '对账失败';
+    this.d.logger.warn({ err, date: report.date }, 'reconciliation failed');
+    await this.d.reconciliations.updateOne(
+      { _id: report._id },
+      { $set: { status: 'failed', error: message, finishedAt: new Date() } },
+    );
+  }
+
+  async list(query: ReconciliationListQuery) {
+    const page = await paginateById(this.d.reconciliations, {}, query, (doc) => doc);
+    const items = await Promise.all(page.items.map((doc) => this.view(doc)));
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  async get(id: string, query: DiscrepancyQuery): Promise<ReconciliationDetail> {
+    const report = await this.d.reconciliations.findById(id).lean<ReconciliationDoc>();
+    if (!report) throw new NotFoundError('对账记录不存在');
+    const filter: Record<string, unknown> = { reportId: report._id };
+    if (query.kind) filter.kind = query.kind;
+    if (query.resolved === 'true') filter.resolved = { $ne: null };
+    if (query.resolved === 'false') filter.resolved = null;
+    const page = await paginateById(this.d.discrepancies, filter, query, discrepancyView);
+    return { ...(await this.view(report)), discrepancies: page.items, nextCursor: page.nextCursor };
+  }
+
+  /** Finance closes one discrepancy with a note (once; audited). */
+  async resolve(actor: Actor, reportId: string, discrepancyId: string, note: string, requestId?: string) {
+    const before = await this.d.discrepancies
+      .findOne({ _id: discrepancyId, reportId })
+      .lean<DiscrepancyDoc>();
+    if (!before) throw new NotFoundError('差异记录不存在');
+    const resolved = { note, by: new Types.ObjectId(actor.id), byName: actor.name, at: new Date() };
+    const after = await this.d.discrepancies
+      .findOneAndUpdate(
+        { _id: before._id, resolved: null },
+        { $set: { resolved } },
+        { returnDocument: 'after' },
+      )
+      .lean<DiscrepancyDoc>();
+    if (!after) throw new AppError('DISCREPANCY_ALREADY_RESOLVED');
+    await this.d.audit.record({
+      actor,
+      action: 'reconciliation.discrepancy_resolved',
+      resource: 'reconciliation_discrepancy',
+      resourceId: before._id,
+      before: { kind: before.kind, key: before.key, resolved: null },
+      after: { resolved: { note, by: actor.id, byName: actor.name } },
+      requestId,
+    });
+    return discrepancyView(after);
+  }
+
+  private async view(doc: ReconciliationDoc): Promise<Reconciliation> {
+    const unresolved = await this.d.discrepancies.countDocuments({ reportId: doc._id, resolved: null });
+    return reconciliationView(doc, unresolved);
+  }
+}
+
+function assertBillReady(date: string, now: Date): void {
+  const publishedAt = Date.parse(`${date}T00:00:00+08:00`) + DAY_MS + BILL_READY_HOUR * 3_600_000;
+  if (Number.isNaN(publishedAt) || now.getTime() < publishedAt)
+    throw new AppError('RECONCILIATION_BILL_NOT_READY');
+}
+
+/** Upserts findings in batches, keyed per record, keeping an earlier resolution. */
+class FindingWriter {
+  private buffer: AnyBulkWriteOperation<DiscrepancyDoc>[] = [];
+
+  constructor(
+    private readonly model: DiscrepancyModel,
+    private readonly report: ReconciliationDoc,
+  ) {}
+
+  async add(f: Finding): Promise<void> {
+    const key = f.subject === 'refund' ? `refund:${f.outRefundNo}` : `payment:${f.outTradeNo}`;
+    this.buffer.push({
+      updateOne: {
+        filter: { reportId: this.report._id, key },
+        update: { $set: { ...f, runId: this.report.runId }, $setOnInsert: { resolved: null } },
+        upsert: true,
+      },
+    });
+    if (this.buffer.length >= WRITE_BATCH) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const ops = this.buffer;
+    this.buffer = [];
+    await retryTransient(() => this.model.bulkWrite(ops, { ordered: false }));
+  }
+}

@@ -66,6 +66,12 @@ import { changeModels, createChangesModule } from './modules/changes/changes.mod
 import { createRatingsModule, ratingModels } from './modules/feedback/rating.module';
 import { RecordedContractTotals } from './modules/changes/contract-totals';
 import { paymentsModels } from './modules/payments/payments.models';
+import { createOverdueModule, overdueStepModel } from './modules/contracts/overdue.module';
+import {
+  createReconciliationModule,
+  reconciliationModels,
+  tradeBillSourceFor,
+} from './modules/reconciliation/reconciliation.module';
 import { MongoPaymentLedger } from './modules/payments/payment-ledger';
 import { createPaymentsModule } from './modules/payments/payments.module';
 
@@ -124,6 +130,8 @@ export async function buildContainer(
     ...changeModels(conn),
     ...ratingModels(conn),
     ...paymentsModels(conn),
+    overdueSteps: overdueStepModel(conn),
+    ...reconciliationModels(conn),
   };
   const audit = new AuditLog(conn);
   const jobRuns = jobRunModel(conn);
@@ -309,6 +317,23 @@ export async function buildContainer(
     facts: crmScoring.facts,
     scoring: crmScoring.scoring,
   });
+  const overdue = createOverdueModule({
+    ...models,
+    facts: crmScoring.facts,
+    rescore: (ids) => crmScoring.scoring.recompute(ids),
+    lock: new RedisLock(redis),
+    audit,
+    events,
+    logger,
+    config: config.overdue,
+  });
+  const reconciliation = createReconciliationModule({
+    ...models,
+    source: tradeBillSourceFor(config.payments.wechatPay, config.wechat),
+    lock: new RedisLock(redis),
+    audit,
+    logger,
+  });
   const services = {
     auth,
     invites,
@@ -329,6 +354,8 @@ export async function buildContainer(
     ...notifications.services,
     ...projectModule.services,
     ...portal.services,
+    overdue: overdue.service,
+    reconciliation: reconciliation.service,
   };
 
   const scheduler = new Scheduler({ redis, runs: jobRuns, audit, logger, config: config.scheduler });
@@ -356,6 +383,8 @@ export async function buildContainer(
     ...jobsRoutes(scheduler),
     ...notifications.routes,
     ...portal.routes,
+    ...overdue.routes,
+    ...reconciliation.routes,
   ];
 
   return {

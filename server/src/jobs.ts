@@ -8,6 +8,8 @@ import type { InvoiceTriggers } from './modules/contracts/invoice-triggers';
 import type { PaymentSettleJob } from './modules/payments/payment-settle.job';
 import type { MilestoneDecisionService } from './modules/projects/milestone-decision.service';
 import type { WeeklyReportService } from './modules/portal/weekly-report.service';
+import type { OverdueService } from './modules/contracts/overdue.service';
+import type { ReconciliationService } from './modules/reconciliation/reconciliation.service';
 import type { EscalationService } from './modules/feedback/escalation.service';
 import type { FileService } from './modules/files/file.service';
 
@@ -26,6 +28,8 @@ export interface JobServices {
   feedbackEscalation: EscalationService;
   files: FileService;
   weeklyReports: WeeklyReportService;
+  overdue: OverdueService;
+  reconciliation: ReconciliationService;
   invoiceTriggers: InvoiceTriggers;
   paymentSettleJob: PaymentSettleJob;
 }
@@ -36,6 +40,20 @@ export interface JobServices {
  * overridden per job in config `scheduler.jobs.<name>`.
  */
 export function registerJobs(scheduler: Scheduler, services: JobServices, notices: NoticeModel): void {
+  scheduler.register({
+    name: 'contracts.mark-overdue',
+    description: '把过了到期日仍未付清的付款通知标记为逾期，并按逾期天数逐级提醒（客户、销售和财务、上级；每级只提醒一次，已约定付款安排的暂停）',
+    cron: '0 30 9 * * *',
+    timeoutMs: 15 * 60_000,
+    run: ({ tick }) => services.overdue.run(tick),
+  });
+  scheduler.register({
+    name: 'payments.reconcile',
+    description: '下载前一天的微信支付交易账单（10 点后发布，校验 SHA1），与我方支付和退款逐笔核对并生成对账报告',
+    cron: '0 30 10 * * *',
+    timeoutMs: 30 * 60_000,
+    run: ({ tick }) => services.reconciliation.runPrevious(tick),
+  });
   scheduler.register({
     name: 'projects.auto-confirm-milestones',
     description: '自动确认超过确认期限仍未处理的待确认节点，并通知客户和项目人员',

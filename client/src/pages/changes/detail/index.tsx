@@ -7,7 +7,12 @@ import { Button } from '../../../components/ui';
 import { ErrorText } from '../../../components/ui/ErrorText';
 import { messageOf } from '../../../components/ui/errors';
 import { useSubmit } from '../../../hooks/useSubmit';
-import { acknowledgeChangeRequest, CHANGE_STATUS_LABELS, getChangeRequest } from '../../../services/changes';
+import {
+  acknowledgeChangeRequest,
+  CHANGE_STATUS_LABELS,
+  getChangeRequest,
+  withdrawChangeRequest,
+} from '../../../services/changes';
 import { formatDate, formatDateTime } from '../../../services/projects';
 import { getSessionUser } from '../../../store/session';
 import { DecisionActions } from './DecisionActions';
@@ -87,10 +92,31 @@ function AcknowledgeButton({ id, onDone }: { id: string; onDone: (r: ChangeReque
   );
 }
 
+const OPEN: ReadonlySet<string> = new Set(['submitted', 'under_review', 'quoted']);
+
+/** The requester takes the request back before a decision (a second tap confirms). */
+function WithdrawButton({ id, onDone }: { id: string; onDone: (r: ChangeRequest) => void }) {
+  const { busy, error, run } = useSubmit();
+  const [armed, setArmed] = useState(false);
+  const tap = () => {
+    if (!armed) return setArmed(true);
+    void run(async () => onDone(await withdrawChangeRequest(id, '')));
+  };
+  return (
+    <View className="actions">
+      <Button id="change-withdraw" block type={armed ? 'danger' : 'default'} loading={busy} onClick={tap}>
+        {armed ? '确认撤回' : '撤回申请'}
+      </Button>
+      <ErrorText id="withdraw-error" message={error} />
+    </View>
+  );
+}
+
 /** 变更详情: the request, its quote with the before/after total and date, and who may act next. */
 export default function ChangeDetailPage() {
   const id = useRouter().params.id ?? '';
   const role = getSessionUser()?.role;
+  const userId = getSessionUser()?.id;
   const [request, setRequest] = useState<ChangeRequest | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -130,6 +156,9 @@ export default function ChangeDetailPage() {
         <QuoteForm key={request.quote?.version ?? 0} request={request} onDone={setRequest} />
       )}
       <Outcome request={request} />
+      {request.requestedBy.id === userId && OPEN.has(status) && (
+        <WithdrawButton id={request.id} onDone={setRequest} />
+      )}
     </View>
   );
 }

@@ -23,6 +23,27 @@ const audits = (id: string) =>
 const invoicesOf = (contractId: string) =>
   sys.server.container.models.invoices.find({ contractId: new Types.ObjectId(contractId) }).lean();
 
+/** The contract-amendment effect as the changes module runs it (again after a crash, or from its resume job). */
+function runAmendment(changeRequestId: string, costDelta: number) {
+  const effects = sys.server.container.changeApprovalEffects;
+  const step = effects.steps().find((s: string) => s.includes('contract-amendment'))!;
+  return effects.forStep(step)!({
+    changeRequestId,
+    projectId: cast.projectId,
+    customerId: cast.customerId,
+    title: '变更',
+    quoteVersion: 1,
+    costDelta,
+    scheduleDeltaDays: 0,
+    approvedAt: new Date(),
+    approvedBy: null,
+    totalBefore: null,
+    totalAfter: null,
+    completionBefore: '2027-06-30',
+    completionAfter: '2027-06-30',
+  });
+}
+
 async function draft(fields: Record<string, unknown> = {}, token = cast.sales.token) {
   const res = await post(
     '/contracts',
@@ -396,23 +417,7 @@ describe('amendments from approved change requests', () => {
     );
     expect(decided.status).toBe(200);
     // the approval effect runs again (a retry or the resume job): nothing is applied twice
-    const effects = sys.server.container.changeApprovalEffects;
-    const step = effects.steps().find((s: string) => s.includes('contract-amendment'))!;
-    await effects.forStep(step)!({
-      changeRequestId: id,
-      projectId: cast.projectId,
-      customerId: cast.customerId,
-      title: '加装地暖',
-      quoteVersion: 1,
-      costDelta: 250_000,
-      scheduleDeltaDays: 3,
-      approvedAt: new Date(),
-      approvedBy: null,
-      totalBefore: null,
-      totalAfter: null,
-      completionBefore: '2027-06-30',
-      completionAfter: '2027-07-03',
-    });
+    await runAmendment(id, 250_000);
     const detail = await get(`/contracts/${c.id}`, cast.finance.token);
     expect(detail.body.amount).toBe(10_250_000);
     expect(detail.body.originalAmount).toBe(10_000_000);
@@ -430,5 +435,44 @@ describe('amendments from approved change requests', () => {
       installmentBefore: 3_000_000,
       installmentAfter: 3_250_000,
     });
+  });
+
+  it('an amendment recorded but not applied (a crash) is finished before the next one builds on it', async () => {
+    const c = await activeContract(sys, cast, {
+      amount: 1_000_000,
+      amendmentInstallment: 'next_unpaid',
+      plan: [
+        { name: '首付款', percentBp: 5000, trigger: { kind: 'signing' } },
+        { name: '年度款', percentBp: 5000, trigger: { kind: 'date', date: '2099-01-01' } },
+      ],
+    });
+    const open = (await get(`/contracts/${c.id}`, cast.finance.token)).body.plan[1];
+    const crashed = new Types.ObjectId();
+    await sys.server.container.models.contractAmendments.create({
+      contractId: new Types.ObjectId(c.id),
+      changeRequestId: crashed,
+      delta: 100_000,
+      amountBefore: 1_000_000,
+      amountAfter: 1_100_000,
+      installmentId: new Types.ObjectId(open.id),
+      installmentSeq: 2,
+      installmentBefore: 500_000,
+      installmentAfter: 600_000,
+      applied: false,
+      note: '',
+      at: new Date(),
+    });
+    const next = new Types.ObjectId().toHexString();
+    await runAmendment(next, 50_000);
+    await runAmendment(next, 50_000);
+    await runAmendment(String(crashed), 100_000);
+    const detail = await get(`/contracts/${c.id}`, cast.finance.token);
+    expect(detail.body.amount).toBe(1_150_000);
+    // the signing installment is invoiced: the deltas went to the next open one
+    expect(detail.body.plan.map((i: { amount: number }) => i.amount)).toEqual([500_000, 650_000]);
+    const history = await get(`/contracts/${c.id}/amendments`, cast.finance.token);
+    expect(history.body.items.map((a: { amountAfter: number }) => a.amountAfter)).toEqual([
+      1_150_000, 1_100_000,
+    ]);
   });
 });

@@ -117,6 +117,30 @@ describe('issued by the plan', () => {
   });
 });
 
+describe('recovery', () => {
+  it('a confirmation whose event was lost is invoiced by the daily job', async () => {
+    const last = cast.milestones[cast.milestones.length - 1]!;
+    const c = await activeContract(sys, cast, {
+      amount: 90_000,
+      plan: [{ name: '竣工款', amount: 90_000, trigger: { kind: 'milestone', milestoneId: last.id } }],
+    });
+    expect(await invoicesOf(c.id)).toHaveLength(0);
+    // the milestone was confirmed, but milestone.confirmed never reached the contracts module
+    await models().milestones.updateOne(
+      { _id: new Types.ObjectId(last.id) },
+      { $set: { status: 'confirmed', actualEnd: new Date() } },
+    );
+    await sys.server.container.services.invoiceTriggers.issueScheduled(new Date());
+    await sys.server.container.services.invoiceTriggers.issueScheduled(new Date());
+    const invoices = await invoicesOf(c.id);
+    expect(invoices).toHaveLength(1);
+    expect(invoices[0]).toMatchObject({
+      amount: 90_000,
+      reason: { kind: 'milestone', milestoneName: last.name },
+    });
+  });
+});
+
 describe('partial payments (recalculate from the payment ledger)', () => {
   it('issued → partially paid → paid → reopened by a refund; recalculation is idempotent', async () => {
     const c = await activeContract(sys, cast, {

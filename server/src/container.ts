@@ -45,6 +45,7 @@ import { createProjectModule } from './modules/projects/project.module';
 import { opportunityModels } from './modules/crm/opportunity.model';
 import { opportunityRoutes } from './modules/crm/opportunity.routes';
 import { OpportunityService } from './modules/crm/opportunity.service';
+import { PastCooperationReader } from './modules/crm/past-cooperation';
 import { createScoringModule } from './modules/crm/scoring/scoring.module';
 import { scoringModelModel } from './modules/crm/scoring/scoring-model.model';
 import { LocalDiskStorage } from './core/files/local-disk-storage';
@@ -165,6 +166,7 @@ export async function buildContainer(
   });
   const opportunities = new OpportunityService({
     ...models,
+    pastCooperation: new PastCooperationReader(models),
     customerService: customers,
     audit,
     lock: new RedisLock(redis),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { objectIdSchema } from './auth';
-import { CUSTOMER_SOURCES } from './crm';
+import { CUSTOMER_SOURCES, CUSTOMER_TIERS } from './crm';
 import { PROJECT_STATUSES } from './projects';
 import { OPPORTUNITY_STAGES } from './opportunity-stages';
 
@@ -118,14 +118,75 @@ export const pastProjectSchema = z.object({
 });
 export type PastProject = z.infer<typeof pastProjectSchema>;
 
+/** Change requests of one earlier project; cost (fen) and days are those of approved changes. */
+export const pastProjectChangesSchema = z.object({
+  projectId: z.string(),
+  requests: z.number().int(),
+  approved: z.number().int(),
+  costDelta: z.number().int(),
+  scheduleDeltaDays: z.number().int(),
+});
+export type PastProjectChanges = z.infer<typeof pastProjectChangesSchema>;
+
+/** A generated risk note: `code` names the rule that produced it, `text` says it in Chinese. */
+export const riskNoteSchema = z.object({ code: z.string(), text: z.string() });
+export type RiskNote = z.infer<typeof riskNoteSchema>;
+
+export const pastCooperationSchema = z.object({
+  /** The customer's most recent projects (at most 20); every figure below covers these projects. */
+  projects: z.array(pastProjectSchema),
+  /** True when the customer has more projects than those read. */
+  projectsTruncated: z.boolean(),
+  opportunities: z.object({ won: z.number().int(), lost: z.number().int() }),
+  /** How often they changed scope: per project and in total; cost (fen) and days of approved changes. */
+  changes: z.object({
+    perProject: z.array(pastProjectChangesSchema),
+    requests: z.number().int(),
+    approved: z.number().int(),
+    costDelta: z.number().int(),
+    scheduleDeltaDays: z.number().int(),
+    /** Change requests per project (one decimal); null without projects. */
+    perProjectAverage: z.number().nullable(),
+  }),
+  /**
+   * How they paid (invoices neither draft nor void). Late = paid on a day after the due day, or past
+   * the due day with money still open (overdue now). Days are Asia/Shanghai calendar days.
+   */
+  payments: z.object({
+    issued: z.number().int(),
+    paid: z.number().int(),
+    paidOnTime: z.number().int(),
+    paidLate: z.number().int(),
+    overdueNow: z.number().int(),
+    /** Open fen of the invoices overdue now. */
+    overdueAmount: z.number().int(),
+    /** Mean days between due day and payment day of the invoices paid late (one decimal); null if none. */
+    averageDaysLate: z.number().nullable(),
+    /** Late invoices (paid late or overdue now) due in the last 12 months — the risk tier's rule. */
+    lateLast12Months: z.number().int(),
+  }),
+  risk: z.object({
+    tier: z.enum(CUSTOMER_TIERS),
+    openComplaints: z.number().int(),
+    ratings: z.number().int(),
+    /** Ratings with an overall of 2 stars or less. */
+    lowRatings: z.number().int(),
+    /** Mean overall rating (two decimals); null without ratings. */
+    averageRating: z.number().nullable(),
+    /** The customer's tags that name a risk (欠款, 纠纷, 风险…). */
+    riskTags: z.array(z.string()),
+    /** The customer's own notes, as the sales owner wrote them. */
+    customerNotes: z.string(),
+    notes: z.array(riskNoteSchema),
+  }),
+});
+export type PastCooperation = z.infer<typeof pastCooperationSchema>;
+
 export const opportunityDetailSchema = opportunitySchema.extend({
   stageHistory: z.array(stageHistoryEntrySchema),
   quotes: z.array(quoteSchema),
-  /** The customer's earlier cooperation: its projects and its other opportunities' outcomes. */
-  pastCooperation: z.object({
-    projects: z.array(pastProjectSchema),
-    opportunities: z.object({ won: z.number().int(), lost: z.number().int() }),
-  }),
+  /** The customer's earlier cooperation: projects, scope changes, payment behaviour and risk notes. */
+  pastCooperation: pastCooperationSchema,
 });
 export type OpportunityDetail = z.infer<typeof opportunityDetailSchema>;
 

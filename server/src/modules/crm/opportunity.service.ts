@@ -28,10 +28,9 @@ import { ConflictError, ForbiddenError, NotFoundError, isDuplicateKeyError } fro
 import { paginateById } from '../../core/pagination';
 import { NOTHING, type MongoFilter } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
-import type { ProjectModel } from '../projects/project.model';
-import { pastProjectsOf } from '../projects/project.service';
 import type { CustomerDoc, CustomerModel } from './customer.model';
 import type { CustomerService } from './customer.service';
+import type { PastCooperationReader } from './past-cooperation';
 import type {
   OpportunityDoc,
   OpportunityModel,
@@ -48,8 +47,9 @@ export interface OpportunityServiceDeps {
   opportunityStageHistory: StageHistoryModel;
   opportunityQuotes: QuoteModel;
   customers: CustomerModel;
-  projects: ProjectModel;
   customerService: CustomerService;
+  /** The customer's earlier projects, scope changes, payment behaviour and risk notes. */
+  pastCooperation: Pick<PastCooperationReader, 'of'>;
   audit: AuditLog;
   lock: RedisLock;
   /** `opportunity.stage_changed` is published on it (customer scoring rescores the customer). */
@@ -106,19 +106,13 @@ export class OpportunityService {
   async get(actor: Actor, id: string): Promise<OpportunityDetail> {
     const doc = await this.getForActor(actor, id);
     const [opportunity] = await this.present([doc]);
-    const [history, quotes, projects, others] = await Promise.all([
+    const [history, quotes, pastCooperation] = await Promise.all([
       this.deps.opportunityStageHistory
         .find({ opportunityId: doc._id })
         .sort({ at: 1 })
         .lean<StageHistoryDoc[]>(),
       this.deps.opportunityQuotes.find({ opportunityId: doc._id }).sort({ version: 1 }).lean<QuoteDoc[]>(),
-      pastProjectsOf(this.deps.projects, doc.customerId),
-      this.deps.opportunities
-        .find(
-          { customerId: doc.customerId, _id: { $ne: doc._id }, stage: { $in: ['signed', 'lost'] } },
-          { stage: 1 },
-        )
-        .lean<Array<Pick<OpportunityDoc, 'stage'>>>(),
+      this.deps.pastCooperation.of(doc.customerId, doc._id),
     ]);
     return {
       ...opportunity!,
@@ -130,13 +124,7 @@ export class OpportunityService {
         reason: h.reason ?? null,
       })),
       quotes: quotes.map(toQuote),
-      pastCooperation: {
-        projects,
-        opportunities: {
-          won: others.filter((o) => o.stage === 'signed').length,
-          lost: others.filter((o) => o.stage === 'lost').length,
-        },
-      },
+      pastCooperation,
     };
   }
 

@@ -92,6 +92,31 @@ export interface WechatPay {
 const WECHAT_ORIGIN = 'https://api.mch.weixin.qq.com';
 type SdkResult = { status?: number; data?: unknown; error?: unknown };
 
+/** The JSON WeChat sends (query answers, decrypted resources); every field optional until checked. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire JSON, read field by field below
+type Wire = Record<string, any>;
+export interface WireTransaction {
+  appid?: unknown;
+  mchid?: unknown;
+  out_trade_no?: unknown;
+  transaction_id?: unknown;
+  trade_state?: unknown;
+  amount?: { total?: unknown };
+  payer?: { openid?: unknown };
+  success_time?: unknown;
+}
+export interface WireRefund {
+  mchid?: unknown;
+  out_trade_no?: unknown;
+  transaction_id?: unknown;
+  out_refund_no?: unknown;
+  refund_id?: unknown;
+  refund_status?: unknown;
+  status?: unknown;
+  amount?: { refund?: unknown; total?: unknown };
+  success_time?: unknown;
+}
+
 /** rfc3339 with +08:00 → Date; undefined/empty → null. */
 function timeOf(s: unknown): Date | null {
   return typeof s === 'string' && s ? new Date(s) : null;
@@ -103,7 +128,7 @@ function formatExpire(d: Date): string {
 }
 
 /** Maps a transaction object (query answer or decrypted notification) to ours. */
-export function toGatewayTransaction(t: Record<string, any>): GatewayTransaction {
+export function toGatewayTransaction(t: WireTransaction): GatewayTransaction {
   return {
     appId: String(t.appid ?? ''),
     mchId: String(t.mchid ?? ''),
@@ -117,7 +142,7 @@ export function toGatewayTransaction(t: Record<string, any>): GatewayTransaction
 }
 
 /** Maps a refund object (apply/query answer or decrypted REFUND.* resource) to ours. */
-export function toGatewayRefund(r: Record<string, any>): GatewayRefund {
+export function toGatewayRefund(r: WireRefund): GatewayRefund {
   return {
     mchId: r.mchid ? String(r.mchid) : null,
     outTradeNo: String(r.out_trade_no ?? ''),
@@ -177,9 +202,9 @@ function httpService(baseUrl: string, timeoutMs: number) {
 }
 
 /** Turns an SDK answer into data, PayApiError (WeChat said no) or UpstreamError (no answer / 5xx). */
-function unwrap(result: SdkResult, what: string): Record<string, any> {
+function unwrap(result: SdkResult, what: string): Wire {
   if (result.status !== undefined && result.status >= 200 && result.status < 300)
-    return (result.data ?? {}) as Record<string, any>;
+    return (result.data ?? {}) as Wire;
   if (result.status === undefined || result.status >= 500)
     throw new UpstreamError('微信支付暂时不可用，请稍后再试', { what, httpStatus: result.status ?? null });
   let parsed: { code?: string; message?: string } = {};

@@ -149,7 +149,11 @@ export class RefundService {
       const status = decision === 'approved' ? 'processing' : 'closed';
       return retryTransient(() =>
         this.d.refunds
-          .findByIdAndUpdate(refundId, { $set: { status }, $push: { approvals: approval } }, { new: true })
+          .findByIdAndUpdate(
+            refundId,
+            { $set: { status }, $push: { approvals: approval } },
+            { returnDocument: 'after' },
+          )
           .lean<RefundDoc>(),
       );
     });

@@ -12,12 +12,8 @@ import type { Logger } from '../../core/logger';
 import type { ProjectDoc } from '../projects/project.model';
 import type { ChangeOutcomeService, NewOutcome } from './change-outcome.service';
 import type { ChangeOutcomeDoc, ChangeRequestDoc } from './change-request.model';
-import {
-  assertMove,
-  changeLockKey,
-  loadChangeRequest,
-  type ChangeRequestDeps,
-} from './change-request.service';
+import { assertMove, changeLockKey, loadChangeRequest } from './change-request.guards';
+import type { ChangeRequestDeps } from './change-request.service';
 import { affectedMilestoneIds } from './change-schedule';
 import { liveImpact, presentChangeRequests } from './change-request.view';
 

@@ -1,8 +1,6 @@
 import { Types } from 'mongoose';
 import {
-  CHANGE_REQUEST_STATUS_LABELS,
   calendarDateOf,
-  canMoveChangeRequest,
   type AcknowledgeChangeRequestInput,
   type ChangeRequest,
   type ChangeRequestListQuery,
@@ -14,7 +12,7 @@ import {
 import type { AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors';
 import type { EventBus } from '../../core/events';
 import { paginateById } from '../../core/pagination';
 import type { RedisLock } from '../../core/redis-lock';
@@ -27,6 +25,7 @@ import type { TimelineService } from '../projects/timeline.service';
 import { CHANGE_REQUEST, type ChangeOutcomeService } from './change-outcome.service';
 import type { ChangeOutcomeModel, ChangeRequestDoc, ChangeRequestModel } from './change-request.model';
 import { addDays, dateOnly, presentChangeRequests } from './change-request.view';
+import { assertMove, changeLockKey, clockKey, loadChangeRequest } from './change-request.guards';
 import type { ContractTotals } from './contract-totals';
 
 export interface ChangeRequestDeps {
@@ -47,21 +46,9 @@ export interface ChangeRequestDeps {
 
 /** Staff who may file a change request for the customer (on a project they can read). */
 const FILING_ROLES = ['admin', 'service', 'pm', 'engineer'];
-export const changeLockKey = (id: string | Types.ObjectId) => `lock:changes:cr:${String(id)}`;
-export const clockKey = (id: string | Types.ObjectId) => `change_request:${String(id)}`;
 const person = (actor: Actor) => ({ id: actor.id, name: actor.name });
 /** The end of a calendar day in Asia/Shanghai. */
 const endOfShanghaiDay = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`) + 86_400_000);
-
-/** 409 for a move the change request status machine does not allow. */
-export function assertMove(from: ChangeRequestStatus, to: ChangeRequestStatus): void {
-  if (!canMoveChangeRequest(from, to))
-    throw new ConflictError(
-      'CONFLICT',
-      `变更申请当前为「${CHANGE_REQUEST_STATUS_LABELS[from]}」，不能变更为「${CHANGE_REQUEST_STATUS_LABELS[to]}」`,
-      { from, to },
-    );
-}
 
 /**
  * Change requests up to the quote: filed by the customer (or staff for them), acknowledged by staff
@@ -106,17 +93,9 @@ export class ChangeRequestService {
       { status: 'submitted' },
       requestId,
     );
-    await this.deps.timeline.record({
-      key: `change_request.submitted:${String(doc._id)}`,
-      projectId: project._id,
-      kind: 'change_request',
-      refId: doc._id,
-      occurredAt: now,
-      customerVisible: true,
-      title: `提交了变更申请「${doc.title}」`,
+    await this.recordOnTimeline(actor, project, doc._id, 'submitted', `提交了变更申请「${doc.title}」`, {
       summary: doc.description,
       photoIds: doc.photoIds,
-      actor: person(actor),
     });
     await this.publish(
       'change_request.submitted',
@@ -181,17 +160,10 @@ export class ChangeRequestService {
         quotedAt: now,
       },
     }));
-    const version = after.quote?.version ?? 1;
-    await this.deps.timeline.record({
-      key: `change_request.quoted:${id}:${version}`,
-      projectId: project._id,
-      kind: 'change_request',
-      refId: new Types.ObjectId(id),
-      occurredAt: new Date(),
-      customerVisible: true,
-      title: `变更「${after.title}」已报价，待客户确认`,
+    const title = `变更「${after.title}」已报价，待客户确认`;
+    const what = `quoted:${after.quote?.version ?? 1}`;
+    await this.recordOnTimeline(actor, project, new Types.ObjectId(id), what, title, {
       summary: after.quote?.note ?? '',
-      actor: person(actor),
     });
     return after;
   }
@@ -249,6 +221,29 @@ export class ChangeRequestService {
     return this.present(actor, after, project);
   }
 
+  /** A customer-visible timeline entry keyed `change_request.<what>:<id>[:<version>]` (idempotent). */
+  private recordOnTimeline(
+    actor: Actor,
+    project: ProjectDoc,
+    id: Types.ObjectId,
+    what: string,
+    title: string,
+    extra: { summary?: string; photoIds?: Types.ObjectId[] },
+  ) {
+    const [event, ...rest] = what.split(':');
+    return this.deps.timeline.record({
+      key: [`change_request.${event}`, String(id), ...rest].join(':'),
+      projectId: project._id,
+      kind: 'change_request',
+      refId: id,
+      occurredAt: new Date(),
+      customerVisible: true,
+      title,
+      ...extra,
+      actor: person(actor),
+    });
+  }
+
   private async present(actor: Actor, doc: ChangeRequestDoc, project: ProjectDoc) {
     return (await presentChangeRequests(this.deps, actor, [doc], project))[0]!;
   }
@@ -290,18 +285,4 @@ export class ChangeRequestService {
       requestId,
     });
   }
-}
-
-/** A change request and its project, or 404 when either is missing or the project unreadable. */
-export async function loadChangeRequest(
-  deps: Pick<ChangeRequestDeps, 'changeRequests' | 'projectAccess'>,
-  actor: Actor,
-  id: string,
-): Promise<{ doc: ChangeRequestDoc; project: ProjectDoc }> {
-  const doc = Types.ObjectId.isValid(id)
-    ? await deps.changeRequests.findById(id).lean<ChangeRequestDoc>()
-    : null;
-  if (!doc) throw new NotFoundError();
-  const project = await deps.projectAccess.get(actor, String(doc.projectId), 'read');
-  return { doc, project };
 }

@@ -1,9 +1,19 @@
 import type { Types } from 'mongoose';
-import { CHANGE_REQUEST_STATUS_LABELS, type ChangeImpact, type ChangeRequest } from '@gantry/shared';
+import {
+  CHANGE_REQUEST_STATUS_LABELS,
+  type ChangeImpact,
+  type ChangeRequest,
+  type FileRef,
+} from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
 import type { FileService } from '../files/file.service';
 import type { ProjectDoc } from '../projects/project.model';
-import type { ChangeOutcomeDoc, ChangeOutcomeModel, ChangeRequestDoc } from './change-request.model';
+import type {
+  ChangeOutcomeDoc,
+  ChangeOutcomeModel,
+  ChangeQuote,
+  ChangeRequestDoc,
+} from './change-request.model';
 import type { ContractTotals } from './contract-totals';
 
 const DAY_MS = 86_400_000;
@@ -65,45 +75,57 @@ export async function presentChangeRequests(
     : null;
   return docs.map((d) => {
     const outcome = byRequest.get(String(d._id)) ?? null;
-    const status = outcome?.outcome ?? d.status;
-    return {
-      id: String(d._id),
-      projectId: String(d.projectId),
-      projectName: project.name,
-      customerId: String(d.customerId),
-      title: d.title,
-      description: d.description,
-      wishedDate: d.wishedDate,
-      status,
-      statusLabel: CHANGE_REQUEST_STATUS_LABELS[status],
-      requestedBy: d.requestedBy,
-      submittedAt: d.submittedAt.toISOString(),
-      acknowledgedAt: iso(d.acknowledgedAt),
-      acknowledgedBy: d.acknowledgedBy,
-      acknowledgeNote: d.acknowledgeNote,
-      firstResponseSeconds: d.firstResponseSeconds,
-      quote: d.quote
-        ? {
-            version: d.quote.version,
-            costDelta: d.quote.costDelta,
-            scheduleDeltaDays: d.quote.scheduleDeltaDays,
-            note: d.quote.note,
-            validUntil: d.quote.validUntilDate,
-            expired: d.quote.validUntil.getTime() <= now.getTime(),
-            affectedFromMilestoneId: d.quote.affectedFromMilestoneId
-              ? String(d.quote.affectedFromMilestoneId)
-              : null,
-            quotedBy: d.quote.quotedBy,
-            quotedAt: d.quote.quotedAt.toISOString(),
-          }
-        : null,
-      impact: impactOf(d, outcome, base),
-      outcome: outcome ? outcomeView(outcome) : null,
-      photos: d.photoIds.flatMap((id: Types.ObjectId) => photo.get(String(id)) ?? []),
-      createdAt: d.createdAt.toISOString(),
-      updatedAt: d.updatedAt.toISOString(),
-    };
+    const photos = d.photoIds.flatMap((id: Types.ObjectId) => photo.get(String(id)) ?? []);
+    return toView(d, project, outcome, impactOf(d, outcome, base), photos, now);
   });
+}
+
+function toView(
+  d: ChangeRequestDoc,
+  project: ProjectDoc,
+  outcome: ChangeOutcomeDoc | null,
+  impact: ChangeImpact | null,
+  photos: FileRef[],
+  now: Date,
+): ChangeRequest {
+  const status = outcome?.outcome ?? d.status;
+  return {
+    id: String(d._id),
+    projectId: String(d.projectId),
+    projectName: project.name,
+    customerId: String(d.customerId),
+    title: d.title,
+    description: d.description,
+    wishedDate: d.wishedDate,
+    status,
+    statusLabel: CHANGE_REQUEST_STATUS_LABELS[status],
+    requestedBy: d.requestedBy,
+    submittedAt: d.submittedAt.toISOString(),
+    acknowledgedAt: iso(d.acknowledgedAt),
+    acknowledgedBy: d.acknowledgedBy,
+    acknowledgeNote: d.acknowledgeNote,
+    firstResponseSeconds: d.firstResponseSeconds,
+    quote: d.quote ? quoteView(d.quote, now) : null,
+    impact,
+    outcome: outcome ? outcomeView(outcome) : null,
+    photos,
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+  };
+}
+
+function quoteView(q: ChangeQuote, now: Date) {
+  return {
+    version: q.version,
+    costDelta: q.costDelta,
+    scheduleDeltaDays: q.scheduleDeltaDays,
+    note: q.note,
+    validUntil: q.validUntilDate,
+    expired: q.validUntil.getTime() <= now.getTime(),
+    affectedFromMilestoneId: q.affectedFromMilestoneId ? String(q.affectedFromMilestoneId) : null,
+    quotedBy: q.quotedBy,
+    quotedAt: q.quotedAt.toISOString(),
+  };
 }
 
 function impactOf(

@@ -370,7 +370,10 @@ describe('access', () => {
     expect(list.body.items.every((c: { status: string }) => c.status === 'active')).toBe(true);
     expect(list.body.items.some((c: { id: string }) => c.id === active.id)).toBe(true);
     expect((await get(`/contracts/${pending.id}`, cast.customer.token)).status).toBe(404);
-    expect((await get(`/contracts/${active.id}`, cast.customer.token)).status).toBe(200);
+    const seen = await get(`/contracts/${active.id}`, cast.customer.token);
+    expect(seen.status).toBe(200);
+    expect(seen.body.approval.steps).toEqual([]);
+    expect(seen.body.plan).toHaveLength(3);
     expect((await get(`/contracts/${active.id}`, cast.otherCustomer.token)).status).toBe(404);
     expect((await get('/contracts', cast.otherCustomer.token)).body.items).toEqual([]);
     expect((await get(`/contracts/${active.id}`, cast.pm.token)).status).toBe(200);

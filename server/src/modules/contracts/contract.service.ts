@@ -148,7 +148,9 @@ export class ContractService {
       return { items: [], nextCursor: null };
     const page = await paginateById(this.deps.contracts, filter, query, (d) => d as ContractDoc);
     const names = await this.customerNames(page.items.map((c) => c.customerId));
-    return { ...page, items: page.items.map((c) => toContract(c, names.get(String(c.customerId)) ?? null)) };
+    const items = page.items.map((c) => toContract(c, names.get(String(c.customerId)) ?? null));
+    if (actor.role !== 'customer') return { ...page, items };
+    return { ...page, items: items.map((c) => ({ ...c, listAmount: null, discountBp: 0 })) };
   }
 
   async get(actor: Actor, id: string): Promise<ContractDetail> {
@@ -159,7 +161,16 @@ export class ContractService {
       this.customerNames([c.customerId]),
       this.deps.files.refs(actor, c.attachmentIds.map(String)),
     ]);
-    return toContractDetail(c, names.get(String(c.customerId)) ?? null, plan, approvals, attachments);
+    const detail = toContractDetail(c, names.get(String(c.customerId)) ?? null, plan, approvals, attachments);
+    // The internal approval trail and the discount against our own price list are not the customer's business.
+    if (actor.role === 'customer')
+      return {
+        ...detail,
+        listAmount: null,
+        discountBp: 0,
+        approval: { round: detail.approval.round, steps: [] },
+      };
+    return detail;
   }
 
   /** The contract or 404 (customers only ever see active contracts). */

@@ -75,6 +75,7 @@ import {
 } from './modules/reconciliation/reconciliation.module';
 import { MongoPaymentLedger } from './modules/payments/payment-ledger';
 import { createPaymentsModule } from './modules/payments/payments.module';
+import { createInsightsModule } from './modules/insights/insights.module';
 
 /** Integrations a test may replace with its own (they still speak to the WeChat simulator). */
 export interface Integrations {
@@ -336,6 +337,7 @@ export async function buildContainer(
     audit,
     logger,
   });
+  const insights = createInsightsModule({ ...models });
   const services = {
     auth,
     invites,
@@ -358,6 +360,7 @@ export async function buildContainer(
     ...portal.services,
     overdue: overdue.service,
     reconciliation: reconciliation.service,
+    ...insights.services,
   };
 
   const scheduler = new Scheduler({ redis, runs: jobRuns, audit, logger, config: config.scheduler });
@@ -387,6 +390,7 @@ export async function buildContainer(
     ...portal.routes,
     ...overdue.routes,
     ...reconciliation.routes,
+    ...insights.routes,
   ];
 
   return {

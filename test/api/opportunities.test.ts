@@ -186,7 +186,7 @@ describe('opportunities: quotes, edits and past cooperation', () => {
     await moveThrough(lost.id, ['lost'], lina.token);
     const current = await opportunity(lina.token, c.id);
     const detail = await sys.api.get(`/api/v1/opportunities/${current.id}`, lina.token);
-    expect(detail.body.pastCooperation).toEqual({
+    expect(detail.body.pastCooperation).toMatchObject({
       projects: [expect.objectContaining({ code: 'P-2025-001', name: '一期厂房', status: 'completed' })],
       opportunities: { won: 1, lost: 1 },
     });

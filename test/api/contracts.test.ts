@@ -333,6 +333,38 @@ describe('approval flow', () => {
   });
 });
 
+describe('customer score', () => {
+  it('annual contract value counts the active contract, not also the opportunity it signed', async () => {
+    const c = await sys.seed.customer({ name: '评分客户', ownerId: cast.sales.id });
+    const opp = await post(
+      '/opportunities',
+      { customerId: c.id, name: '厂房', expectedAmount: 5_000_000 },
+      cast.sales.token,
+    );
+    const draftOf = await post(
+      '/contracts',
+      {
+        number: contractNumber(),
+        customerId: c.id,
+        opportunityId: opp.body.id,
+        amount: 4_000_000,
+        signedDate: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+        plan: [{ name: '全款', percentBp: 10000, trigger: { kind: 'signing' } }],
+      },
+      cast.sales.token,
+    );
+    expect(draftOf.status).toBe(201);
+    const annual = async () => {
+      const s = await get(`/customers/${c.id}/score`, cast.sales.token);
+      return s.body.facts.annualContractValue ?? 0;
+    };
+    expect(await annual()).toBe(0);
+    await post(`/contracts/${draftOf.body.id}/submit`, {}, cast.sales.token);
+    await post(`/contracts/${draftOf.body.id}/decision`, { decision: 'approve' }, cast.finance.token);
+    expect(await annual()).toBe(4_000_000);
+  });
+});
+
 describe('only active contracts invoice', () => {
   it('a milestone confirmed before approval is invoiced at activation, due from then', async () => {
     const c = await draft({

@@ -37,6 +37,19 @@ export default defineAppConfig({
       pages: ['index', 'complaint/index', 'repair/index', 'rating/index'],
     },
     { root: 'pages/chat', pages: ['index'] },
+    // Issue 7: the customer's invoices, payments and receipts; finance's receivables, refunds, reconciliation.
+    { root: 'pages/invoices', pages: ['index', 'detail/index', 'receipt/index', 'payments/index'] },
+    {
+      root: 'pages/finance',
+      pages: [
+        'index',
+        'payments/index',
+        'payment/index',
+        'refunds/index',
+        'reconciliations/index',
+        'reconciliation/index',
+      ],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

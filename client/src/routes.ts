@@ -31,6 +31,16 @@ export const ROUTES = {
   repair: '/pages/feedback/repair/index',
   rating: '/pages/feedback/rating/index',
   chat: '/pages/chat/index',
+  invoices: '/pages/invoices/index',
+  invoiceDetail: '/pages/invoices/detail/index',
+  receipt: '/pages/invoices/receipt/index',
+  paymentHistory: '/pages/invoices/payments/index',
+  finance: '/pages/finance/index',
+  financePayments: '/pages/finance/payments/index',
+  financePayment: '/pages/finance/payment/index',
+  refunds: '/pages/finance/refunds/index',
+  reconciliations: '/pages/finance/reconciliations/index',
+  reconciliation: '/pages/finance/reconciliation/index',
 } as const;
 
 const REGISTERED_PAGES: ReadonlySet<string> = new Set(Object.values(ROUTES));

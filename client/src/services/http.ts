@@ -20,6 +20,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Show the error as a toast (default). Pages that show it inline may turn this off. */
   toast?: boolean;
+  /** Extra request headers (e.g. `Idempotency-Key` on a payment). */
+  headers?: Record<string, string>;
 }
 
 const SESSION_ENDING_CODES: ReadonlySet<string> = new Set<ErrorCode>(['TOKEN_INVALID', 'UNAUTHENTICATED']);
@@ -48,7 +50,7 @@ async function endSession(): Promise<void> {
 /** The one function that talks to the API. Resolves with the parsed body or throws `ApiError`. */
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   const token = getToken();
-  const header: Record<string, string> = { 'Content-Type': 'application/json' };
+  const header: Record<string, string> = { ...options.headers, 'Content-Type': 'application/json' };
   if (token) header.Authorization = `Bearer ${token}`;
 
   let response: Taro.request.SuccessCallbackResult<TaroGeneral.IAnyObject | string>;

@@ -1,11 +1,14 @@
 import { HomeLayout } from './HomeLayout';
 import { HomeSections } from './HomeSections';
+import { receivablesEntry, reconciliationEntry, refundsEntry } from './financeEntries';
 import type { RoleHomeProps } from './types';
 
 export function AdminHome({ user, onLogout }: RoleHomeProps) {
   return (
     <HomeLayout title="管理后台" user={user} onLogout={onLogout}>
-      <HomeSections entries={[{ key: 'staff', title: '员工账号' }]} />
+      <HomeSections
+        entries={[{ key: 'staff', title: '员工账号' }, receivablesEntry, refundsEntry, reconciliationEntry]}
+      />
     </HomeLayout>
   );
 }

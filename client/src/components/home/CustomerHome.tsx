@@ -2,6 +2,7 @@ import { Text } from '@tarojs/components';
 import { HomeLayout } from './HomeLayout';
 import { HomeSections } from './HomeSections';
 import { SubscribeConsentButton } from './SubscribeConsentButton';
+import { invoicesEntry } from './financeEntries';
 import { myProjectsEntry } from './projectEntries';
 import type { RoleHomeProps } from './types';
 
@@ -11,9 +12,7 @@ export function CustomerHome({ user, onLogout }: RoleHomeProps) {
       <Text id="customer-name" className="home-customer">
         {user.customerName ?? ''}
       </Text>
-      <HomeSections
-        entries={[myProjectsEntry, { key: 'payments', title: '付款', description: '待付款项与付款记录' }]}
-      />
+      <HomeSections entries={[myProjectsEntry, invoicesEntry]} />
       {/* Until the milestone page lands; it will ask through the same hook before its confirm button. */}
       <SubscribeConsentButton moment="milestone_confirm" label="订阅进度提醒" />
     </HomeLayout>

@@ -1,5 +1,12 @@
 import { HomeLayout } from './HomeLayout';
 import { HomeSections } from './HomeSections';
+import {
+  financePaymentsEntry,
+  invoicesEntry,
+  receivablesEntry,
+  reconciliationEntry,
+  refundsEntry,
+} from './financeEntries';
 import type { RoleHomeProps } from './types';
 
 export function FinanceHome({ user, onLogout }: RoleHomeProps) {
@@ -7,9 +14,11 @@ export function FinanceHome({ user, onLogout }: RoleHomeProps) {
     <HomeLayout title="财务工作台" user={user} onLogout={onLogout}>
       <HomeSections
         entries={[
-          { key: 'invoices', title: '发票' },
-          { key: 'receipts', title: '收款' },
-          { key: 'reconciliation', title: '对账' },
+          receivablesEntry,
+          { ...invoicesEntry, description: '全部账单、逾期未付' },
+          financePaymentsEntry,
+          refundsEntry,
+          reconciliationEntry,
         ]}
       />
     </HomeLayout>

@@ -34,6 +34,7 @@ export const scanEntry: HomeEntry = {
  */
 export function noticeTarget(params: Partial<Record<string, string>>): string | null {
   const isId = (value?: string): value is string => !!value && /^[0-9a-f]{24}$/.test(value);
+  if (isId(params.invoiceId)) return `${ROUTES.invoiceDetail}?id=${encodeURIComponent(params.invoiceId)}`;
   if (isId(params.milestoneId)) return `${ROUTES.milestone}?id=${encodeURIComponent(params.milestoneId)}`;
   if (isId(params.projectId)) return `${ROUTES.projectHome}?id=${encodeURIComponent(params.projectId)}`;
   return null;

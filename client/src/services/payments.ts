@@ -1,0 +1,131 @@
+import type { CreatePaymentResult, Page, Payment, PaymentStatus, Refund, RefundStatus } from '@gantry/shared';
+import { platform, type PaymentParams } from '../platform';
+import { http } from './http';
+
+/* Labels repeated from shared/src/payments.ts, which pulls zod into the bundle for these tables. */
+export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
+  created: '待支付',
+  paid: '已支付',
+  closed: '已关闭',
+  failed: '支付失败',
+};
+
+export const REFUND_STATUS_LABELS: Record<RefundStatus, string> = {
+  pending_approval: '待审批',
+  processing: '退款中',
+  succeeded: '已退款',
+  failed: '退款失败',
+  closed: '已关闭',
+};
+
+const enc = encodeURIComponent;
+
+export function listPayments(query: {
+  cursor?: string;
+  invoiceId?: string;
+  customerId?: string;
+  status?: PaymentStatus;
+}): Promise<Page<Payment>> {
+  return http.get<Page<Payment>>('/payments', { query: { limit: 20, ...query } });
+}
+
+export function getPayment(id: string): Promise<Payment> {
+  return http.get<Payment>(`/payments/${enc(id)}`, { toast: false });
+}
+
+// ── paying ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * One pay attempt per invoice, remembered on the device: its Idempotency-Key is made on the first
+ * tap and sent again on every retry (a lost answer, a cancelled WeChat cashier, a reload after the
+ * browser's pay page), so the server answers with the same payment instead of charging twice.
+ */
+interface PayAttempt {
+  key: string;
+  paymentId: string | null;
+}
+const attemptKey = (invoiceId: string) => `gantry.pay.${invoiceId}`;
+
+function newIdempotencyKey(): string {
+  const random = Math.random().toString(36).slice(2, 12).padEnd(10, '0');
+  return `pay-${Date.now().toString(36)}-${random}`;
+}
+
+export function pendingAttempt(invoiceId: string): PayAttempt | null {
+  return platform.storage.get<PayAttempt>(attemptKey(invoiceId));
+}
+
+/** The attempt is over (paid, or its order closed): the next tap starts a new one with a new key. */
+export function endAttempt(invoiceId: string): void {
+  platform.storage.remove(attemptKey(invoiceId));
+}
+
+async function createPayment(invoiceId: string, key: string): Promise<CreatePaymentResult> {
+  // Stored before the request: if the answer is lost, the retry reuses the key.
+  platform.storage.set(attemptKey(invoiceId), { key, paymentId: null } satisfies PayAttempt);
+  const result = await http.post<CreatePaymentResult>(`/invoices/${enc(invoiceId)}/payments`, undefined, {
+    headers: { 'Idempotency-Key': key },
+    toast: false,
+  });
+  platform.storage.set(attemptKey(invoiceId), { key, paymentId: result.payment.id } satisfies PayAttempt);
+  return result;
+}
+
+/**
+ * Creates (or resumes) the payment of the invoice's open amount and hands WeChat's parameters to
+ * the platform: the cashier in the mini-program, the simulator's pay page in a browser (which
+ * leaves this page and comes back). Resolves with the payment; whether it was paid is for the
+ * server to say (`waitForSettlement`), never for this call.
+ */
+export async function payInvoice(invoiceId: string): Promise<Payment> {
+  const attempt = pendingAttempt(invoiceId);
+  let result = await createPayment(invoiceId, attempt?.key ?? newIdempotencyKey());
+  if (!result.requestPayment && result.payment.status !== 'paid' && attempt) {
+    // The remembered attempt's order was closed (expired unpaid): start a fresh one once.
+    endAttempt(invoiceId);
+    result = await createPayment(invoiceId, newIdempotencyKey());
+  }
+  const params = result.requestPayment;
+  if (!params) return result.payment;
+  await platform.requestPayment({
+    ...params,
+    signType: params.signType as PaymentParams['signType'],
+    outTradeNo: result.payment.outTradeNo,
+  });
+  return result.payment;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls our server until WeChat's notification (or the query job) settled the payment; the answer
+ * after `timeoutMs` may still be `created` (the page then says the result is being confirmed).
+ */
+export async function waitForSettlement(paymentId: string, timeoutMs = 20_000): Promise<Payment> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const payment = await getPayment(paymentId);
+    if (payment.status !== 'created' || Date.now() >= deadline) return payment;
+    await sleep(1_500);
+  }
+}
+
+// ── refunds (finance) ──────────────────────────────────────────────────────────────────────
+
+export function requestRefund(paymentId: string, input: { amount: number; reason: string }): Promise<Refund> {
+  return http.post<Refund>(`/payments/${enc(paymentId)}/refunds`, input, { toast: false });
+}
+
+export function listRefunds(query: {
+  cursor?: string;
+  paymentId?: string;
+  invoiceId?: string;
+  status?: RefundStatus;
+}): Promise<Page<Refund>> {
+  return http.get<Page<Refund>>('/refunds', { query: { limit: 20, ...query } });
+}
+
+export function decideRefund(id: string, decision: 'approve' | 'reject', comment?: string): Promise<Refund> {
+  const body = comment?.trim() ? { comment: comment.trim() } : {};
+  return http.post<Refund>(`/refunds/${enc(id)}/${decision}`, body, { toast: false });
+}

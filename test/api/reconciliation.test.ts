@@ -62,7 +62,7 @@ async function editBill(edits: Record<string, unknown>) {
 async function seedPayment(fields: {
   outTradeNo: string;
   amount: number;
-  status: string;
+  status: 'created' | 'paid';
   paidAt: string | null;
 }) {
   const doc = await sys.server.container.models.payments.create({

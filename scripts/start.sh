@@ -62,6 +62,7 @@ if [ -z "${WECHAT_APP_SECRET:-}" ] && [ -z "${WECHAT_APP_SECRET_FILE:-}" ]; then
 
   SIM_PORT="${GANTRY_SIMULATOR_PORT:-$(cfg services.simulatorPort default)}"
   SIM_URL="http://127.0.0.1:$SIM_PORT"
+  export WECHAT_PAY_BASE_URL="${WECHAT_PAY_BASE_URL:-$SIM_URL}" # WeChat Pay v3 goes to the simulator too
   if [ -n "${GANTRY_SIMULATOR_PORT:-}" ]; then # config/development.json points at the default port
     export WECHAT_API_BASE_URL="${WECHAT_API_BASE_URL:-$SIM_URL}" WECOM_BASE_URL="${WECOM_BASE_URL:-$SIM_URL}"
     export H5_WECHAT_BRIDGE_URL="${H5_WECHAT_BRIDGE_URL:-$SIM_URL}"

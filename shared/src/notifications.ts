@@ -36,6 +36,9 @@ export const NOTIFY_EVENTS = [
   'change_request.rejected',
   'change_request.expired',
   'rating.invited',
+  'payment.succeeded',
+  'refund.requested',
+  'refund.succeeded',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
@@ -74,6 +77,9 @@ export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = {
   'change_request.rejected': '变更被拒绝',
   'change_request.expired': '变更报价过期',
   'rating.invited': '邀请评价',
+  'payment.succeeded': '付款成功',
+  'refund.requested': '退款申请',
+  'refund.succeeded': '退款成功',
 };
 
 export const CHANNELS = ['inbox', 'subscribe', 'wecom'] as const;

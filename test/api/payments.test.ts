@@ -44,6 +44,16 @@ describe('paying an invoice in WeChat', () => {
     const pay = await sys.api.get(`/api/v1/payments/${res.body.payment.id}`, p.token);
     expect(pay.body).toMatchObject({ status: 'paid', amount: 250_000 });
     expect(pay.body.transactionId).toMatch(/^4200/);
+    // the receipt notice (customer: inbox + subscribe message; finance: inbox), once despite WeChat's duplicate
+    await sys.sim.simulatePayment(res.body.payment.outTradeNo);
+    const receipt = await waitFor(
+      () =>
+        sys.server.container.models.notices
+          .find({ eventId: `payment.succeeded:${res.body.payment.id}` })
+          .lean(),
+      (n) => n.length >= 3,
+    );
+    expect(receipt.map((n) => n.channel).sort()).toEqual(['inbox', 'inbox', 'subscribe']);
     // paid: nothing more to pay
     const again = await payFor(sys, p.invoiceId, p.token, 'key-second-0001');
     expect(again.status).toBe(409);

@@ -109,7 +109,7 @@ export class PaymentSettlement {
         customerId: String(payment.customerId),
         paymentId: String(payment._id),
         invoiceId: String(payment.invoiceId),
-        invoiceNumber: invoice.number,
+        invoiceNo: invoice.number,
         amount: payment.amount,
         paidAt: payment.paidAt ? new Date(payment.paidAt).toISOString() : null,
       },

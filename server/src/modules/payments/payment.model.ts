@@ -11,6 +11,8 @@ import { modelOn } from '../../core/db';
 export interface PaymentDoc {
   _id: Types.ObjectId;
   invoiceId: Types.ObjectId;
+  /** The invoice's number, for receipts and notices. */
+  invoiceNumber: string;
   customerId: Types.ObjectId;
   portalAccountId: Types.ObjectId;
   idempotencyKey: string;
@@ -38,6 +40,7 @@ export interface PaymentDoc {
 const paymentSchema = new Schema<PaymentDoc>(
   {
     invoiceId: { type: Schema.Types.ObjectId, required: true },
+    invoiceNumber: { type: String, default: '' },
     customerId: { type: Schema.Types.ObjectId, required: true },
     portalAccountId: { type: Schema.Types.ObjectId, required: true },
     idempotencyKey: { type: String, required: true },

@@ -58,6 +58,7 @@ export class PaymentService {
         await retryTransient(() =>
           this.d.payments.create({
             invoiceId: invoice._id,
+            invoiceNumber: invoice.number,
             customerId: invoice.customerId,
             portalAccountId: new Types.ObjectId(actor.id),
             idempotencyKey,

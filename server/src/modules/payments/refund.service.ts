@@ -93,9 +93,13 @@ export class RefundService {
       {
         customerId: String(refund.customerId),
         refundId: String(refund._id),
+        invoiceId: String(refund.invoiceId),
+        invoiceNo: payment.invoiceNumber,
         amount: refund.amount,
         reason: refund.reason,
+        requestedByName: refund.requestedByName,
         needsApproval: refund.needsApproval,
+        approvalNote: refund.needsApproval ? '（超过审批额度，需另一位财务或管理员审批）' : '',
       },
       { id: `refund.requested:${String(refund._id)}` },
     );
@@ -265,13 +269,14 @@ export class RefundService {
     await retryTransient(() =>
       this.d.payments.updateOne({ _id: refund.paymentId }, { $set: { refundedAmount: refunded } }),
     );
-    await this.d.invoices.recalculate(String(refund.invoiceId));
+    const invoice = await this.d.invoices.recalculate(String(refund.invoiceId));
     await this.d.events.publish(
       'refund.succeeded',
       {
         customerId: String(refund.customerId),
         refundId: String(refund._id),
         invoiceId: String(refund.invoiceId),
+        invoiceNo: invoice.number,
         amount: refund.amount,
         reason: refund.reason,
       },

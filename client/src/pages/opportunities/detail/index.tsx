@@ -5,6 +5,7 @@ import type { OpportunityDetail } from '@gantry/shared';
 import { Button } from '../../../components/ui';
 import { OPPORTUNITY_STAGE_LABELS, formatFen, getOpportunity } from '../../../services/crm';
 import { EditForm } from './EditForm';
+import { PastCooperation } from './PastCooperation';
 import { QuoteForm } from './QuoteForm';
 import { StageActions } from './StageActions';
 import '../../../components/crm/crm.css';
@@ -33,25 +34,6 @@ function Summary({ opportunity }: { opportunity: OpportunityDetail }) {
         <Text id="opportunity-lost-reason" className="crm-meta">
           流失原因：{opportunity.lostReason}
         </Text>
-      )}
-    </View>
-  );
-}
-
-function PastCooperation({ past }: { past: OpportunityDetail['pastCooperation'] }) {
-  return (
-    <View id="past-cooperation" className="crm-card">
-      <Text className="crm-meta">
-        其他商机：成交 {past.opportunities.won} 个，流失 {past.opportunities.lost} 个
-      </Text>
-      {past.projects.length === 0 ? (
-        <Text className="crm-meta">暂无合作项目</Text>
-      ) : (
-        past.projects.map((p) => (
-          <Text key={p.id} className="crm-meta">
-            {p.code} {p.name}（{p.plannedStart} ~ {p.actualEnd ?? p.plannedEnd}）
-          </Text>
-        ))
       )}
     </View>
   );

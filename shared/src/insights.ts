@@ -85,7 +85,7 @@ export type AgingKey = (typeof AGING_KEYS)[number];
 
 export const receivablesKpiSchema = z.object({
   ...basis,
-  /** As of min(to, now): open invoices issued before then. count = open invoices. */
+  /** As of `to` (like GET /receivables?asOf): open invoices issued before then, open amounts now. count = open invoices. */
   asOf: z.string(),
   openAmount: z.number().int(),
   overdueAmount: z.number().int(),

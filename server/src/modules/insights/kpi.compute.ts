@@ -67,7 +67,8 @@ const inWindow = (at: Date | null, w: Window) => at !== null && at >= w.from && 
 
 /** The records behind every figure, in one pass over each row set. */
 export function collectEntries(d: KpiData, w: Window): Entries {
-  const asOf = w.to < w.now ? w.to : w.now;
+  // Aged as of the window end, like GET /receivables?asOf; open amounts are today's (no ledger history).
+  const asOf = w.to;
   const asOfDate = calendarDateOf(asOf);
   return {
     responseTime: d.clocks
@@ -107,15 +108,19 @@ export function collectEntries(d: KpiData, w: Window): Entries {
       })),
     receivables: d.invoices
       .filter((i) => i.open > 0 && i.issuedAt !== null && i.issuedAt < asOf)
-      .map((i) => ({
-        kind: 'invoice',
-        id: i.id,
-        customerId: i.customerId,
-        projectId: i.projectId,
-        value: i.open,
-        at: i.dueDate,
-        bucket: agingBucket(daysBetween(i.dueDate.toISOString().slice(0, 10), asOfDate)),
-      })),
+      .map((i) => {
+        const pastDue = daysBetween(i.dueDate.toISOString().slice(0, 10), asOfDate);
+        return {
+          kind: 'invoice',
+          id: i.id,
+          customerId: i.customerId,
+          projectId: i.projectId,
+          value: i.open,
+          at: i.dueDate,
+          bucket: agingBucket(pastDue),
+          flag: pastDue > 0,
+        };
+      }),
     funnel: d.opportunities
       .filter((o) => inWindow(o.at, w))
       .map((o) => ({
@@ -180,7 +185,7 @@ export function figuresOf(
       link: link('receivables', bucket),
     };
   });
-  const overdue = e.receivables.filter((x) => x.bucket !== 'current');
+  const overdue = e.receivables.filter((x) => x.flag);
   const { count: _c, ...stats } = summarize(answered);
   return {
     responseTime: {

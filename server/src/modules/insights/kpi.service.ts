@@ -38,7 +38,7 @@ export const KPI_DEFINITIONS: Record<string, string> = {
   satisfaction:
     'Overall stars (1–5) of milestone and project ratings given in [from, to); average of all of them; trend per month.',
   receivables:
-    'Open invoices (issued, partially paid, overdue) issued before asOf = min(to, now), open amount = amount − paid + refunded (fen); aging by days past due as of asOf (0 = due that day).',
+    'Open invoices (issued, partially paid, overdue) issued before asOf = to, with their open amount now (amount − paid + refunded, fen; the ledger keeps no history), aged by days past due as of that day like GET /receivables?asOf (0–30 includes the due day); overdue = at least 1 day past due.',
   funnel: 'Opportunities created in [from, to), by their current stage, with their expected amounts (fen).',
   groups:
     'owner: the customer’s current owner; team: that owner’s manager (managerId), the owner themself when they have none; projectType: the type of the record’s project (none = no project).',
@@ -64,14 +64,13 @@ export class KpiService {
     const w = this.window(query);
     const data = await loadKpiData(this.deps, w, scope);
     const entries = collectEntries(data, w);
-    const asOf = w.to < w.now ? w.to : w.now;
     const base = { from: w.from.toISOString(), to: w.to.toISOString(), groupBy: query.groupBy };
     const groupBy = query.groupBy;
     const groups = groupBy
       ? groupsOf(data, entries, groupBy).map(([key, rows]) => ({
           key,
           label: groupLabel(data, groupBy, key),
-          ...figuresOf(rows, asOf, linker({ ...base, group: key })),
+          ...figuresOf(rows, w.to, linker({ ...base, group: key })),
         }))
       : [];
     return {
@@ -81,7 +80,7 @@ export class KpiService {
       scope: scopeLabel(scope),
       generatedAt: w.now.toISOString(),
       definitions: KPI_DEFINITIONS,
-      overall: figuresOf(entries, asOf, linker(base)),
+      overall: figuresOf(entries, w.to, linker(base)),
       trends: trendsOf(entries),
       funnel: funnelOf(entries, linker(base)),
       groups,
@@ -111,7 +110,7 @@ export class KpiService {
 }
 
 function pick(e: Entries, metric: KpiMetric): Entry[] {
-  if (metric === 'overdue') return e.receivables.filter((x) => x.bucket !== 'current');
+  if (metric === 'overdue') return e.receivables.filter((x) => x.flag);
   return e[metric];
 }
 

@@ -50,6 +50,8 @@ export default defineAppConfig({
         'reconciliation/index',
       ],
     },
+    // Issue 8: the managers' dashboard (ECharts stays in this subpackage).
+    { root: 'pages/insights', pages: ['index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

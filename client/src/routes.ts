@@ -41,6 +41,7 @@ export const ROUTES = {
   refunds: '/pages/finance/refunds/index',
   reconciliations: '/pages/finance/reconciliations/index',
   reconciliation: '/pages/finance/reconciliation/index',
+  insights: '/pages/insights/index',
 } as const;
 
 const REGISTERED_PAGES: ReadonlySet<string> = new Set(Object.values(ROUTES));

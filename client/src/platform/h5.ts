@@ -1,4 +1,5 @@
 import { commonPlatform } from './common';
+import { saveInBrowser } from './h5-files';
 import { chooseImagesInBrowser, uploadInBrowser } from './h5-images';
 import { PlatformError, type Platform, type SubscribeDecision } from './types';
 
@@ -81,4 +82,5 @@ export const h5Platform: Platform = {
   },
   chooseImages: chooseImagesInBrowser,
   uploadFile: uploadInBrowser,
+  openFile: saveInBrowser,
 };

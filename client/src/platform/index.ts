@@ -1,6 +1,7 @@
 import type { Platform } from './types';
 
 export type {
+  FileDownload,
   ImageSource,
   LocalImage,
   PaymentParams,

@@ -39,6 +39,16 @@ export interface UploadResponse {
   data: string;
 }
 
+/** A file to fetch from the API and hand to the user (an .xlsx export). */
+export interface FileDownload {
+  url: string;
+  header: Record<string, string>;
+  /** The name a browser saves it under. */
+  fileName: string;
+  /** What `wx.openDocument` opens it as. */
+  fileType: 'xlsx' | 'pdf' | 'docx';
+}
+
 export interface PlatformSettings {
   /** Browser only: the simulator that stands in for WeChat's login, pay and subscribe pages. */
   wechatBridgeUrl: string | null;
@@ -62,6 +72,11 @@ export interface Platform {
   uploadFile(request: UploadRequest): Promise<UploadResponse>;
   /** Full-screen viewer over `urls` (absolute or same-origin), opened at `current`. */
   previewImages(urls: string[], current?: string): Promise<void>;
+  /**
+   * Downloads a file and gives it to the user: WeChat opens it in its document viewer (share/save
+   * from its menu), a browser saves it. Resolves with the HTTP status; nothing is opened unless 2xx.
+   */
+  openFile(download: FileDownload): Promise<number>;
   copyText(text: string): Promise<void>;
   storage: {
     get<T>(key: string): T | null;

@@ -44,6 +44,12 @@ export const weappPlatform: Platform = {
       throw new PlatformError('无法选择图片，请检查相机和相册权限');
     }
   },
+  async openFile({ url, header, fileType }) {
+    const { statusCode, tempFilePath } = await Taro.downloadFile({ url, header });
+    if (statusCode < 200 || statusCode >= 300) return statusCode;
+    await Taro.openDocument({ filePath: tempFilePath, fileType, showMenu: true });
+    return statusCode;
+  },
 };
 
 function isCancel(error: unknown): boolean {

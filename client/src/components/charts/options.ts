@@ -10,7 +10,8 @@ export interface ChartDatum {
 
 export interface ChartSeries {
   name: string;
-  data: number[];
+  /** null: no figure for that category (a gap in a line, no bar). */
+  data: Array<number | null>;
 }
 
 /** How values read in labels and tooltips (e.g. formatFen); plain numbers by default. */

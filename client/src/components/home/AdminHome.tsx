@@ -1,13 +1,19 @@
 import { HomeLayout } from './HomeLayout';
 import { HomeSections } from './HomeSections';
-import { receivablesEntry, reconciliationEntry, refundsEntry } from './financeEntries';
+import { insightsEntry, receivablesEntry, reconciliationEntry, refundsEntry } from './financeEntries';
 import type { RoleHomeProps } from './types';
 
 export function AdminHome({ user, onLogout }: RoleHomeProps) {
   return (
     <HomeLayout title="管理后台" user={user} onLogout={onLogout}>
       <HomeSections
-        entries={[{ key: 'staff', title: '员工账号' }, receivablesEntry, refundsEntry, reconciliationEntry]}
+        entries={[
+          insightsEntry,
+          { key: 'staff', title: '员工账号' },
+          receivablesEntry,
+          refundsEntry,
+          reconciliationEntry,
+        ]}
       />
     </HomeLayout>
   );

@@ -2,6 +2,7 @@ import { HomeLayout } from './HomeLayout';
 import { HomeSections } from './HomeSections';
 import {
   financePaymentsEntry,
+  insightsEntry,
   invoicesEntry,
   receivablesEntry,
   reconciliationEntry,
@@ -19,6 +20,7 @@ export function FinanceHome({ user, onLogout }: RoleHomeProps) {
           financePaymentsEntry,
           refundsEntry,
           reconciliationEntry,
+          insightsEntry,
         ]}
       />
     </HomeLayout>

@@ -24,6 +24,14 @@ export function SalesHome({ user, onLogout }: RoleHomeProps) {
             onClick: () => void platform.navigateTo(ROUTES.funnel),
           },
           { key: 'follow-ups', title: '跟进' },
+          // Only managers (staff with direct reports) get figures; others are told so on the page.
+          {
+            key: 'insights',
+            id: 'insights-entry',
+            title: '团队看板',
+            description: '团队经理：团队的响应、复购、满意度与应收',
+            onClick: () => void platform.navigateTo(ROUTES.insights),
+          },
         ]}
       />
     </HomeLayout>

@@ -42,3 +42,12 @@ export const reconciliationEntry: HomeEntry = {
   description: '每日微信支付账单核对与差异处理',
   onClick: () => void platform.navigateTo(ROUTES.reconciliations),
 };
+
+/** The managers' dashboard: KPIs, funnel, aging and trends (admins, finance and team managers). */
+export const insightsEntry: HomeEntry = {
+  key: 'insights',
+  id: 'insights-entry',
+  title: '经营看板',
+  description: '响应时间、复购、工期、满意度、应收账龄',
+  onClick: () => void platform.navigateTo(ROUTES.insights),
+};

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '经营看板', enablePullDownRefresh: true });

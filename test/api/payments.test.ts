@@ -103,6 +103,24 @@ describe('paying an invoice in WeChat', () => {
     expect(voided.status).toBe(409);
   });
 
+  it('a new pay tap closes the older unpaid order, so the invoice can never be paid twice', async () => {
+    const p = await payerWithInvoice(sys, 40_000);
+    const first = await payFor(sys, p.invoiceId, p.token, 'key-tap-one-0001');
+    const second = await payFor(sys, p.invoiceId, p.token, 'key-tap-two-0001');
+    expect(second.status).toBe(200);
+    expect(second.body.payment.amount).toBe(40_000);
+    expect((await sys.api.get(`/api/v1/payments/${first.body.payment.id}`, p.token)).body.status).toBe(
+      'closed',
+    );
+    await expect(sys.sim.simulatePayment(first.body.payment.outTradeNo)).rejects.toThrow(/关闭/);
+    // the older order was paid and its notification lost: a new tap settles it and finds nothing open
+    await sys.sim.simulatePayment(second.body.payment.outTradeNo, { notify: false });
+    const third = await payFor(sys, p.invoiceId, p.token, 'key-tap-three-01');
+    expect(third.status).toBe(409);
+    expect(third.body.error.code).toBe('INVOICE_NOT_PAYABLE');
+    expect(await invoiceOf(p.invoiceId)).toMatchObject({ status: 'paid', paidAmount: 40_000 });
+  });
+
   it('lists payments per invoice for finance and the customer, cursor-paged', async () => {
     const p = await payerWithInvoice(sys, 10_000);
     const created = await payFor(sys, p.invoiceId, p.token, 'key-list-000001');

@@ -8,8 +8,9 @@ import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
 import type { MongoFilter } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
-import type { WechatPay } from '../../integrations/wechat/pay';
+import { PayApiError, type WechatPay } from '../../integrations/wechat/pay';
 import type { PortalAccountModel } from '../auth/portal-account.model';
+import type { InvoiceDoc } from '../contracts/invoice.model';
 import type { InvoiceService } from '../contracts/invoice.service';
 import type { PaymentSettlement } from './payment-settlement';
 import type { PaymentDoc, PaymentModel } from './payment.model';
@@ -51,7 +52,35 @@ export class PaymentService {
     const pay = this.requirePay();
     const account = await this.d.portalAccounts.findById(actor.id).lean();
     if (!account) throw new NotFoundError('付款通知不存在');
-    const { invoice, openAmount } = await this.d.invoices.getPayable(actor, invoiceId);
+    await this.d.invoices.getPayable(actor, invoiceId); // 404/409 before any lock or WeChat call
+    // One new order per invoice at a time, so that closing the older open ones and sizing the new
+    // one from the open amount see the same state.
+    const fresh = await this.d.lock.withLock(
+      `invoice-pay:${invoiceId}`,
+      30_000,
+      async () => {
+        if (await this.byKey(actor, idempotencyKey)) return null;
+        await this.closeOpenOrders(pay, invoiceId);
+        const { invoice, openAmount } = await this.d.invoices.getPayable(actor, invoiceId);
+        return this.insert(actor, account.openid, invoice, openAmount, idempotencyKey, requestId);
+      },
+      20_000,
+    );
+    if (fresh) return { payment: toPayment(fresh), requestPayment: await this.prepay(pay, fresh) };
+    // Another request with this key got there first: answer its payment.
+    const winner = await this.byKey(actor, idempotencyKey);
+    if (!winner) throw new AppError('PAYMENT_IN_PROGRESS');
+    return this.answerFor(winner, invoiceId);
+  }
+
+  private async insert(
+    actor: Actor,
+    openid: string,
+    invoice: InvoiceDoc,
+    amount: number,
+    idempotencyKey: string,
+    requestId?: string,
+  ): Promise<PaymentDoc | null> {
     let payment: PaymentDoc;
     try {
       payment = (
@@ -62,29 +91,58 @@ export class PaymentService {
             customerId: invoice.customerId,
             portalAccountId: new Types.ObjectId(actor.id),
             idempotencyKey,
-            amount: openAmount,
+            amount,
             outTradeNo: newTradeNo('P'),
             status: 'created',
-            payerOpenid: account.openid,
+            payerOpenid: openid,
             description: `工程款 ${invoice.number}`.slice(0, 127),
           }),
         )
       ).toObject();
     } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      const winner = await this.byKey(actor, idempotencyKey);
-      if (!winner) throw err;
-      return this.answerFor(winner, invoiceId);
+      if (isDuplicateKeyError(err)) return null;
+      throw err;
     }
     await this.d.audit.record({
       actor,
       action: 'payment.created',
       resource: 'payment',
       resourceId: payment._id,
-      after: { invoiceId, amount: payment.amount, outTradeNo: payment.outTradeNo },
+      after: { invoiceId: String(invoice._id), amount, outTradeNo: payment.outTradeNo },
       requestId,
     });
-    return { payment: toPayment(payment), requestPayment: await this.prepay(pay, payment) };
+    return payment;
+  }
+
+  /**
+   * Older unpaid orders of the invoice are closed at WeChat before a new one is made, so two orders
+   * can never both be paid (an overpayment); one WeChat already reports paid is settled instead, and
+   * the new order is sized from what is still open (or refused when nothing is).
+   */
+  private async closeOpenOrders(pay: WechatPay, invoiceId: string): Promise<void> {
+    const open = await this.d.payments
+      .find({ invoiceId: new Types.ObjectId(invoiceId), status: 'created' })
+      .lean<PaymentDoc[]>();
+    for (const p of open) {
+      const tx = await pay.queryOrder(p.outTradeNo);
+      if (tx && (tx.state === 'SUCCESS' || tx.state === 'REFUND')) {
+        await this.d.settlement.settle(tx);
+        await this.d.settlement.finish(String(p._id));
+        continue;
+      }
+      if (tx && tx.state !== 'CLOSED' && !(await this.closeAtWechat(pay, p))) continue;
+      await this.d.payments.updateOne(
+        { _id: p._id, status: 'created' },
+        { $set: { status: 'closed', closedAt: new Date() } },
+      );
+      await this.d.audit.record({
+        actor: null,
+        action: 'payment.closed',
+        resource: 'payment',
+        resourceId: p._id,
+        after: { reason: 'superseded' },
+      });
+    }
   }
 
   async get(actor: Actor, id: string): Promise<Payment> {
@@ -110,6 +168,20 @@ export class PaymentService {
     if (actor.role === 'customer')
       return actor.customerId !== null && actor.customerId === String(p.customerId);
     return MANAGES.has(actor.role);
+  }
+
+  /** False when WeChat says the order was paid just now: it has been settled instead of closed. */
+  private async closeAtWechat(pay: WechatPay, p: PaymentDoc): Promise<boolean> {
+    try {
+      await pay.closeOrder(p.outTradeNo);
+      return true;
+    } catch (err) {
+      if (!(err instanceof PayApiError) || err.code !== 'ORDERPAID') throw err;
+      const tx = await pay.queryOrder(p.outTradeNo);
+      if (tx) await this.d.settlement.settle(tx);
+      await this.d.settlement.finish(String(p._id));
+      return false;
+    }
   }
 
   private requirePay(): WechatPay {

@@ -15,6 +15,7 @@ const { button, expectText, screenshot } = h5;
 
 const SIGNED_AMOUNT_FEN = 100_000_000; // ¥1,000,000.00
 const PLANNED_END = '2027-06-30';
+let casts = 0;
 
 interface Cast {
   projectId: string;
@@ -27,8 +28,8 @@ async function cast(): Promise<Cast> {
   const sys = h5.system;
   const pm = await sys.seed.staff('pm', { name: '项目经理张伟' });
   const admin = await sys.seed.staff('admin', { name: '管理员' });
-  const openid = 'o_e2e_changes_customer';
-  const { customer } = await sys.seed.customerWithPortal({ openid, customerName: '华景置业' });
+  const openid = `o_e2e_changes_${++casts}`;
+  const { customer } = await sys.seed.customerWithPortal({ openid, customerName: `华景置业${casts}` });
   const pmToken = await sys.loginStaff(pm.username, pm.password);
   const created = await sys.api.post(
     '/api/v1/projects',
@@ -212,4 +213,50 @@ it('customer asks for a change, the PM quotes it, the customer sees the new tota
   const last = c.milestones[c.milestones.length - 1]!;
   await expectText(h5.page.locator(`#milestone-item-${last.id}`), plusDays(last.plannedEnd, 7));
   await screenshot('changes-project-moved');
+});
+
+it('project chat: the unread count shows on the project page, a staff message arrives by long poll, the customer replies', async () => {
+  const c = await cast();
+  const sys = h5.system;
+  const first = await sys.api.post(
+    `/api/v1/projects/${c.projectId}/messages`,
+    { text: '您好，我是项目经理张伟，有问题随时找我' },
+    c.pm.token,
+  );
+  expect(first.status).toBe(201);
+
+  await signInCustomer(c.openid);
+  await openProject(c.projectId);
+  await expectText(h5.page.locator('#project-entry-chat'), '项目沟通（1）');
+  await h5.page.locator('#project-entry-chat').click();
+  await expectText(h5.page.locator('#chat-thread'), '有问题随时找我');
+
+  // The page is open and polling: a new staff message appears without a reload.
+  const second = await sys.api.post(
+    `/api/v1/projects/${c.projectId}/messages`,
+    { text: '明天上午九点现场验收' },
+    c.pm.token,
+  );
+  expect(second.status).toBe(201);
+  await expectText(h5.page.locator('#chat-thread'), '明天上午九点现场验收');
+
+  await h5.input('chat-input').fill('好的，我准时到');
+  const sent = h5.page.waitForResponse(
+    (res) => res.url().endsWith(`/projects/${c.projectId}/messages`) && res.request().method() === 'POST',
+  );
+  await button('chat-send').click();
+  expect((await sent).status()).toBe(201);
+  await expectText(h5.page.locator('#chat-thread'), '好的，我准时到');
+  await screenshot('changes-chat');
+
+  const thread = await sys.api.get(`/api/v1/projects/${c.projectId}/messages`, c.pm.token);
+  expect((thread.body.items as { text: string }[]).map((m) => m.text)).toEqual([
+    '好的，我准时到',
+    '明天上午九点现场验收',
+    '您好，我是项目经理张伟，有问题随时找我',
+  ]);
+  // What the customer saw is marked read.
+  const customerToken = await sys.loginWechat(c.openid);
+  const unread = await sys.api.get(`/api/v1/projects/${c.projectId}/messages/unread`, customerToken);
+  expect(unread.body.unread).toBe(0);
 });

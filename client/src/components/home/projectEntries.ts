@@ -57,3 +57,12 @@ export const feedbackBoardEntry: HomeEntry = {
   description: '响应和处理时限，超时标红',
   onClick: () => void platform.navigateTo(ROUTES.feedback),
 };
+
+/** The project threads with unread messages (each project's own thread opens from its page). */
+export const chatEntry: HomeEntry = {
+  key: 'chat',
+  id: 'chat-entry',
+  title: '项目沟通',
+  description: '未读消息',
+  onClick: () => void platform.navigateTo(ROUTES.chat),
+};

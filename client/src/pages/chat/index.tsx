@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { useRouter } from '@tarojs/taro';
+import { useDidShow, useRouter } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
-import type { ChatMessage } from '@gantry/shared';
+import type { ChatMessage, ChatUnreadSummary } from '@gantry/shared';
 import { Button, Input } from '../../components/ui';
 import { messageOf } from '../../components/ui/errors';
 import { platform } from '../../platform';
-import { newClientKey, postMessage } from '../../services/chat';
+import { ROUTES } from '../../routes';
+import { newClientKey, postMessage, unreadSummary } from '../../services/chat';
 import { fileUrl, thumbUrl, uploadPhoto } from '../../services/files';
 import { formatDateTime } from '../../services/projects';
 import { useChat } from './useChat';
@@ -108,8 +109,39 @@ function Composer({ projectId, onSent }: { projectId: string; onSent: (m: ChatMe
   );
 }
 
-export default function ChatPage() {
-  const projectId = useRouter().params.projectId ?? '';
+/** Without a project: the threads with unread messages, most unread first. */
+function Threads() {
+  const [summary, setSummary] = useState<ChatUnreadSummary | null>(null);
+  useDidShow(() => {
+    unreadSummary().then(setSummary, () => setSummary({ total: 0, items: [] }));
+  });
+  if (!summary) return <Text className="hint">加载中…</Text>;
+  return (
+    <View className="page chat-threads-page">
+      <Text className="page-title">项目沟通</Text>
+      {summary.items.length === 0 && (
+        <Text className="project-empty">没有未读消息，可从项目主页进入沟通</Text>
+      )}
+      {summary.items.map((t) => (
+        <View
+          key={t.projectId}
+          id={`chat-thread-${t.projectId}`}
+          className="project-card"
+          onClick={() =>
+            void platform.navigateTo(`${ROUTES.chat}?projectId=${encodeURIComponent(t.projectId)}`)
+          }
+        >
+          <View className="project-row">
+            <Text className="project-name">{t.projectName}</Text>
+            <Text className="project-tag">{t.unread} 条未读</Text>
+          </View>
+        </View>
+      ))}
+    </View>
+  );
+}
+
+function Thread({ projectId }: { projectId: string }) {
   const chat = useChat(projectId);
   return (
     <View className="page chat-page">
@@ -131,4 +163,9 @@ export default function ChatPage() {
       <Composer projectId={projectId} onSent={(m) => chat.absorb([m])} />
     </View>
   );
+}
+
+export default function ChatPage() {
+  const projectId = useRouter().params.projectId ?? '';
+  return projectId ? <Thread projectId={projectId} /> : <Threads />;
 }

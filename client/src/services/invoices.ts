@@ -69,3 +69,7 @@ export function getReceivables(asOf?: string): Promise<Receivables> {
 export function requestFapiao(id: string, input: { title: string; taxId?: string }): Promise<Invoice> {
   return http.post<Invoice>(`/invoices/${encodeURIComponent(id)}/fapiao/request`, input, { toast: false });
 }
+
+export function issueFapiao(id: string, input: { number: string; issuedDate: string }): Promise<Invoice> {
+  return http.post<Invoice>(`/invoices/${encodeURIComponent(id)}/fapiao/issue`, input, { toast: false });
+}

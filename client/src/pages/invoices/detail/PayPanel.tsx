@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { Invoice } from '@gantry/shared';
@@ -19,8 +19,12 @@ type Phase = 'idle' | 'paying' | 'confirming' | 'unconfirmed';
 export function PayPanel({ invoice, onSettled }: { invoice: Invoice; onSettled: () => void }) {
   const [phase, setPhase] = useState<Phase>('idle');
   const [error, setError] = useState<string | null>(null);
+  // Mount and show both resume: one poll at a time.
+  const settling = useRef(false);
 
   const settle = async (paymentId: string) => {
+    if (settling.current) return;
+    settling.current = true;
     setPhase('confirming');
     try {
       const payment = await waitForSettlement(paymentId);
@@ -33,13 +37,15 @@ export function PayPanel({ invoice, onSettled }: { invoice: Invoice; onSettled: 
     } catch (caught) {
       setPhase('unconfirmed');
       setError(messageOf(caught));
+    } finally {
+      settling.current = false;
     }
   };
 
   // Coming back to the page with an attempt under way (e.g. from the browser's pay page).
   const resume = () => {
     const attempt = pendingAttempt(invoice.id);
-    if (attempt?.paymentId && phase === 'idle') void settle(attempt.paymentId);
+    if (attempt?.paymentId) void settle(attempt.paymentId);
   };
   useEffect(resume, [invoice.id]);
   useDidShow(resume);

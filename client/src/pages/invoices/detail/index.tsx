@@ -12,6 +12,7 @@ import {
 } from '../../../services/invoices';
 import { formatDate, formatDateTime } from '../../../services/projects';
 import { getSessionUser } from '../../../store/session';
+import { FapiaoPanel } from './FapiaoPanel';
 import { InvoicePayments } from './InvoicePayments';
 import { PayPanel } from './PayPanel';
 import '../../../components/projects/projects.css';
@@ -71,7 +72,9 @@ export default function InvoiceDetailPage() {
   const [invoice, setInvoice] = useState<Invoice | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
-  const isCustomer = getSessionUser()?.role === 'customer';
+  const role = getSessionUser()?.role;
+  const isCustomer = role === 'customer';
+  const isFinance = role === 'finance' || role === 'admin';
 
   const load = useCallback(() => {
     getInvoice(id).then(
@@ -89,6 +92,7 @@ export default function InvoiceDetailPage() {
     <View className="page invoice-detail-page">
       <InvoiceSummary invoice={invoice} />
       {isCustomer && <PayPanel invoice={invoice} onSettled={load} />}
+      {(isCustomer || isFinance) && <FapiaoPanel invoice={invoice} staff={isFinance} onChange={setInvoice} />}
       <InvoicePayments invoiceId={invoice.id} staff={!isCustomer} version={version} />
     </View>
   );

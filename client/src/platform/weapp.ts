@@ -14,7 +14,12 @@ export const weappPlatform: Platform = {
     return code;
   },
   async requestPayment({ timeStamp, nonceStr, package: pkg, signType, paySign }) {
-    await Taro.requestPayment({ timeStamp, nonceStr, package: pkg, signType, paySign });
+    try {
+      await Taro.requestPayment({ timeStamp, nonceStr, package: pkg, signType, paySign });
+    } catch (error) {
+      // WeChat rejects with { errMsg }, not an Error: say what happened in words the customer reads.
+      throw new PlatformError(isCancel(error) ? '已取消支付' : '支付未完成，请重试');
+    }
   },
   async requestSubscribeMessage(templateIds) {
     const result = await Taro.requestSubscribeMessage({ tmplIds: templateIds, entityIds: [] });

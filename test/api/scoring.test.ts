@@ -129,13 +129,14 @@ describe('customer score and tier', () => {
     expect(s.tierReason).toContain('潜力客户规则');
   });
 
-  it('factors without a provider read 0 and the contributions add up to the score', async () => {
+  it('factors with no data yet read 0 and the contributions add up to the score', async () => {
     const c = await customer();
     await opportunity(c.id, 200_000_000, SIGNED);
     const s = await scoreOf(c.id);
     const byFactor = Object.fromEntries(s.factors.map((f: any) => [f.factor, f]));
+    // Payments, ratings and complaints have providers now; a customer with none of them reads 0.
     for (const f of ['paymentPunctuality', 'satisfaction', 'openComplaints']) {
-      expect(byFactor[f]).toMatchObject({ raw: 0, hasProvider: false });
+      expect(byFactor[f]).toMatchObject({ raw: 0, hasProvider: true });
     }
     expect(byFactor.paymentPunctuality.contribution).toBe(0);
     expect(byFactor.satisfaction.contribution).toBe(0);

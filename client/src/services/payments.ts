@@ -1,6 +1,15 @@
-import type { CreatePaymentResult, Page, Payment, PaymentStatus, Refund, RefundStatus } from '@gantry/shared';
+import type {
+  CreatePaymentResult,
+  Invoice,
+  Page,
+  Payment,
+  PaymentStatus,
+  Refund,
+  RefundStatus,
+} from '@gantry/shared';
 import { platform, type PaymentParams } from '../platform';
 import { http } from './http';
+import { getInvoice } from './invoices';
 
 /* Labels repeated from shared/src/payments.ts, which pulls zod into the bundle for these tables. */
 export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
@@ -43,6 +52,8 @@ export function getPayment(id: string): Promise<Payment> {
 interface PayAttempt {
   key: string;
   paymentId: string | null;
+  /** The invoice's paidAmount when the attempt began: paid once it reaches this plus the payment. */
+  paidBefore: number;
 }
 const attemptKey = (invoiceId: string) => `gantry.pay.${invoiceId}`;
 
@@ -60,14 +71,20 @@ export function endAttempt(invoiceId: string): void {
   platform.storage.remove(attemptKey(invoiceId));
 }
 
-async function createPayment(invoiceId: string, key: string): Promise<CreatePaymentResult> {
+async function createPayment(invoice: Invoice, key: string): Promise<CreatePaymentResult> {
+  const invoiceId = invoice.id;
+  const paidBefore = pendingAttempt(invoiceId)?.paidBefore ?? invoice.paidAmount;
   // Stored before the request: if the answer is lost, the retry reuses the key.
-  platform.storage.set(attemptKey(invoiceId), { key, paymentId: null } satisfies PayAttempt);
+  platform.storage.set(attemptKey(invoiceId), { key, paymentId: null, paidBefore } satisfies PayAttempt);
   const result = await http.post<CreatePaymentResult>(`/invoices/${enc(invoiceId)}/payments`, undefined, {
     headers: { 'Idempotency-Key': key },
     toast: false,
   });
-  platform.storage.set(attemptKey(invoiceId), { key, paymentId: result.payment.id } satisfies PayAttempt);
+  platform.storage.set(attemptKey(invoiceId), {
+    key,
+    paymentId: result.payment.id,
+    paidBefore,
+  } satisfies PayAttempt);
   return result;
 }
 
@@ -77,13 +94,13 @@ async function createPayment(invoiceId: string, key: string): Promise<CreatePaym
  * leaves this page and comes back). Resolves with the payment; whether it was paid is for the
  * server to say (`waitForSettlement`), never for this call.
  */
-export async function payInvoice(invoiceId: string): Promise<Payment> {
-  const attempt = pendingAttempt(invoiceId);
-  let result = await createPayment(invoiceId, attempt?.key ?? newIdempotencyKey());
+export async function payInvoice(invoice: Invoice): Promise<Payment> {
+  const attempt = pendingAttempt(invoice.id);
+  let result = await createPayment(invoice, attempt?.key ?? newIdempotencyKey());
   if (!result.requestPayment && result.payment.status !== 'paid' && attempt) {
     // The remembered attempt's order was closed (expired unpaid): start a fresh one once.
-    endAttempt(invoiceId);
-    result = await createPayment(invoiceId, newIdempotencyKey());
+    endAttempt(invoice.id);
+    result = await createPayment(invoice, newIdempotencyKey());
   }
   const params = result.requestPayment;
   if (!params) return result.payment;
@@ -107,6 +124,25 @@ export async function waitForSettlement(paymentId: string, timeoutMs = 20_000): 
     const payment = await getPayment(paymentId);
     if (payment.status !== 'created' || Date.now() >= deadline) return payment;
     await sleep(1_500);
+  }
+}
+
+/**
+ * The invoice once it counts a settled payment: the server recomputes it from the ledger just
+ * after answering WeChat, so it may lag the payment by a moment.
+ */
+export async function invoiceAfter(
+  invoiceId: string,
+  payment: Payment,
+  timeoutMs = 10_000,
+): Promise<Invoice> {
+  const paidBefore = pendingAttempt(invoiceId)?.paidBefore ?? 0;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const invoice = await getInvoice(invoiceId);
+    if (payment.status !== 'paid' || invoice.paidAmount >= paidBefore + payment.amount) return invoice;
+    if (Date.now() >= deadline) return invoice;
+    await sleep(1_000);
   }
 }
 

@@ -7,7 +7,13 @@ import { ErrorText } from '../../../components/ui/ErrorText';
 import { messageOf } from '../../../components/ui/errors';
 import { platform } from '../../../platform';
 import { formatFen, isPayable } from '../../../services/invoices';
-import { endAttempt, payInvoice, pendingAttempt, waitForSettlement } from '../../../services/payments';
+import {
+  endAttempt,
+  invoiceAfter,
+  payInvoice,
+  pendingAttempt,
+  waitForSettlement,
+} from '../../../services/payments';
 
 type Phase = 'idle' | 'paying' | 'confirming' | 'unconfirmed';
 
@@ -16,7 +22,7 @@ type Phase = 'idle' | 'paying' | 'confirming' | 'unconfirmed';
  * browser, the simulator's pay page and the way back here) the page polls the payment until the
  * notification settled it.
  */
-export function PayPanel({ invoice, onSettled }: { invoice: Invoice; onSettled: () => void }) {
+export function PayPanel({ invoice, onSettled }: { invoice: Invoice; onSettled: (i: Invoice) => void }) {
   const [phase, setPhase] = useState<Phase>('idle');
   const [error, setError] = useState<string | null>(null);
   // Mount and show both resume: one poll at a time.
@@ -29,11 +35,12 @@ export function PayPanel({ invoice, onSettled }: { invoice: Invoice; onSettled: 
     try {
       const payment = await waitForSettlement(paymentId);
       if (payment.status === 'created') return setPhase('unconfirmed');
+      const updated = await invoiceAfter(invoice.id, payment);
       // Paid, or closed unpaid: either way the next tap is a new attempt with a new key.
       endAttempt(invoice.id);
       setPhase('idle');
       if (payment.status === 'paid') platform.toast('支付成功', 'success');
-      onSettled();
+      onSettled(updated);
     } catch (caught) {
       setPhase('unconfirmed');
       setError(messageOf(caught));
@@ -54,7 +61,7 @@ export function PayPanel({ invoice, onSettled }: { invoice: Invoice; onSettled: 
     setError(null);
     setPhase('paying');
     try {
-      const payment = await payInvoice(invoice.id);
+      const payment = await payInvoice(invoice);
       await settle(payment.id);
     } catch (caught) {
       // A cancelled cashier or a failed request: the attempt (and its key) stays for the retry.

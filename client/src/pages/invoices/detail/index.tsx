@@ -76,14 +76,12 @@ export default function InvoiceDetailPage() {
   const isCustomer = role === 'customer';
   const isFinance = role === 'finance' || role === 'admin';
 
+  const show = useCallback((found: Invoice) => {
+    setInvoice(found);
+    setVersion((v) => v + 1);
+  }, []);
   const load = useCallback(() => {
-    getInvoice(id).then(
-      (found) => {
-        setInvoice(found);
-        setVersion((v) => v + 1);
-      },
-      (caught: unknown) => setError(messageOf(caught)),
-    );
+    getInvoice(id).then(show, (caught: unknown) => setError(messageOf(caught)));
   }, [id]);
   useEffect(load, [load]);
 
@@ -91,7 +89,7 @@ export default function InvoiceDetailPage() {
   return (
     <View className="page invoice-detail-page">
       <InvoiceSummary invoice={invoice} />
-      {isCustomer && <PayPanel invoice={invoice} onSettled={load} />}
+      {isCustomer && <PayPanel invoice={invoice} onSettled={show} />}
       {(isCustomer || isFinance) && <FapiaoPanel invoice={invoice} staff={isFinance} onChange={setInvoice} />}
       <InvoicePayments invoiceId={invoice.id} staff={!isCustomer} version={version} />
     </View>

@@ -324,3 +324,46 @@ it('engineer scans the project code to write a daily log and works a site issue;
     await anonymous.close();
   }
 });
+
+it('the customer rejects a submitted milestone with a reason and a photo; it goes back to the site', async () => {
+  const c = await cast('back');
+  const sys = h5.system;
+  const first = c.milestones[0]!;
+  expect((await sys.api.post(`/api/v1/milestones/${first.id}/start`, {}, c.engineer.token)).status).toBe(200);
+  const photo = await uploadPhoto(sys, c.engineer.token, c.projectId, true);
+  const submitted = await sys.api.post(
+    `/api/v1/milestones/${first.id}/submit`,
+    { note: '基础完工', photoIds: [photo.id] },
+    c.engineer.token,
+  );
+  expect(submitted.status).toBe(200);
+
+  await signInCustomer(c.openid, 'reject');
+  await openMilestone(c.projectId, first.id);
+  await expectText(h5.page.locator('#milestone-status'), '待客户确认');
+  await button('milestone-reject').click();
+  await h5.page.locator('#reject-reason textarea').fill('基础东侧有蜂窝麻面，请修补');
+  const chooser = h5.page.waitForEvent('filechooser');
+  const uploaded = h5.page.waitForResponse((res) => res.url().endsWith('/api/v1/files'));
+  await h5.page.locator('#reject-add').click();
+  await (await chooser).setFiles({ name: '麻面.png', mimeType: 'image/png', buffer: await samplePng() });
+  expect((await uploaded).status()).toBe(201);
+  const decided = h5.page.waitForResponse((res) =>
+    res.url().endsWith(`/api/v1/milestones/${first.id}/confirm`),
+  );
+  await button('reject-submit').click();
+  expect((await decided).status()).toBe(200);
+  await expectText(h5.page.locator('#milestone-status'), '施工中');
+  const decision = h5.page.locator('#round-1-decision');
+  await expectText(decision, '已驳回');
+  await expectText(decision, '蜂窝麻面');
+  expect(await decision.locator('[id^="round-1-decision-photo-"]').count()).toBe(1);
+  await screenshot('projects-rejected');
+
+  const after = await sys.api.get(`/api/v1/milestones/${first.id}`, c.engineer.token);
+  expect(after.body.status).toBe('in_progress');
+  expect(after.body.confirmation).toMatchObject({
+    decision: 'reject',
+    comment: '基础东侧有蜂窝麻面，请修补',
+  });
+});

@@ -75,7 +75,7 @@ import {
 } from './modules/reconciliation/reconciliation.module';
 import { MongoPaymentLedger } from './modules/payments/payment-ledger';
 import { createPaymentsModule } from './modules/payments/payments.module';
-import { createInsightsModule } from './modules/insights/insights.module';
+import { createInsightsModule, insightsModels } from './modules/insights/insights.module';
 
 /** Integrations a test may replace with its own (they still speak to the WeChat simulator). */
 export interface Integrations {
@@ -134,6 +134,7 @@ export async function buildContainer(
     ...paymentsModels(conn),
     overdueSteps: overdueStepModel(conn),
     ...reconciliationModels(conn),
+    ...insightsModels(conn),
   };
   const audit = new AuditLog(conn);
   const jobRuns = jobRunModel(conn);
@@ -337,7 +338,14 @@ export async function buildContainer(
     audit,
     logger,
   });
-  const insights = createInsightsModule({ ...models });
+  const insights = createInsightsModule({
+    ...models,
+    customerService: customers,
+    audit,
+    events,
+    logger,
+    config: config.insights,
+  });
   const services = {
     auth,
     invites,

@@ -15,6 +15,9 @@ import type { FileService } from './modules/files/file.service';
 
 import type { ChangeDecisionService } from './modules/changes/change-decision.service';
 import type { ChangeOutcomeService } from './modules/changes/change-outcome.service';
+import type { HealthReportService } from './modules/insights/health.service';
+import type { ChurnService } from './modules/insights/churn.service';
+import type { AnomalyService } from './modules/insights/anomaly.service';
 
 /** The services the jobs call (the container's services object satisfies it). */
 export interface JobServices {
@@ -32,6 +35,9 @@ export interface JobServices {
   reconciliation: ReconciliationService;
   invoiceTriggers: InvoiceTriggers;
   paymentSettleJob: PaymentSettleJob;
+  healthReports: HealthReportService;
+  churn: ChurnService;
+  anomalies: AnomalyService;
 }
 
 /**
@@ -137,5 +143,26 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
     cron: '30 */5 * * * *',
     timeoutMs: 5 * 60_000,
     run: ({ tick }) => services.changeOutcomeRunner.resumeAll(tick),
+  });
+  scheduler.register({
+    name: 'insights.health-report',
+    description: '每周一为每位销售生成其客户的健康周报（评分和等级变化、逾期、低分评价、未关闭投诉、久未联系），推送企业微信和站内信',
+    cron: '0 30 8 * * 1',
+    timeoutMs: 30 * 60_000,
+    run: ({ tick }) => services.healthReports.buildWeek(tick),
+  });
+  scheduler.register({
+    name: 'insights.churn-refit',
+    description: '每周用公司自己的历史重新拟合客户流失模型，给每个客户打分，超过阈值的提醒客户负责人',
+    cron: '0 0 6 * * 1',
+    timeoutMs: 30 * 60_000,
+    run: ({ tick }) => services.churn.refit(tick),
+  });
+  scheduler.register({
+    name: 'insights.anomaly-scan',
+    description: '检查近 7 天的付款通知、付款、退款和变更报价，金额或时间明显偏离客户和公司历史的，提醒财务或客户负责人',
+    cron: '0 0 7 * * *',
+    timeoutMs: 30 * 60_000,
+    run: ({ tick }) => services.anomalies.scan(tick),
   });
 }

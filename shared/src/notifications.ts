@@ -39,6 +39,10 @@ export const NOTIFY_EVENTS = [
   'payment.succeeded',
   'refund.requested',
   'refund.succeeded',
+  'customer.churn_risk',
+  'insights.health_report',
+  'anomaly.flagged_finance',
+  'anomaly.flagged_owner',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
@@ -77,6 +81,10 @@ export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = {
   'change_request.rejected': '变更被拒绝',
   'change_request.expired': '变更报价过期',
   'rating.invited': '邀请评价',
+  'customer.churn_risk': '客户流失风险',
+  'insights.health_report': '客户健康周报',
+  'anomaly.flagged_finance': '异常提醒（财务）',
+  'anomaly.flagged_owner': '异常提醒',
   'payment.succeeded': '付款成功',
   'refund.requested': '退款申请',
   'refund.succeeded': '退款成功',

@@ -7,6 +7,7 @@ import { filesConfigSchema } from './files/files.config';
 import { feedbackConfigSchema } from '../modules/feedback/escalation.config';
 import { contractsConfigSchema } from '../modules/contracts/contracts.config';
 import { overdueConfigSchema } from '../modules/contracts/overdue.config';
+import { insightsConfigSchema } from '../modules/insights/insights.config';
 import { paymentsConfigSchema } from '../modules/payments/payments.config';
 
 /**
@@ -69,6 +70,7 @@ const configSchema = z.object({
   feedback: feedbackConfigSchema,
   contracts: contractsConfigSchema,
   overdue: overdueConfigSchema,
+  insights: insightsConfigSchema,
   payments: paymentsConfigSchema,
   projects: projectsConfigSchema,
   scheduler: z.object({

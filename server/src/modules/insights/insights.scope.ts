@@ -33,3 +33,13 @@ export async function isManager(actor: Actor, staffUsers: StaffUserModel): Promi
   if (actor.kind !== 'staff') return false;
   return (await staffUsers.exists({ managerId: new Types.ObjectId(actor.id), active: true })) !== null;
 }
+
+/** Customer owners whose customers `actor` may see in insights lists: null = all (admin, finance). */
+export async function visibleOwnerIds(actor: Actor, staffUsers: StaffUserModel): Promise<string[] | null> {
+  if (actor.kind !== 'staff') throw new ForbiddenError();
+  if (actor.role === 'admin' || actor.role === 'finance') return null;
+  const reports = await staffUsers
+    .find({ managerId: new Types.ObjectId(actor.id) }, { _id: 1 })
+    .lean<Array<{ _id: Types.ObjectId }>>();
+  return [actor.id, ...reports.map((r) => String(r._id))];
+}

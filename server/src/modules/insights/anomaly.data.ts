@@ -1,0 +1,92 @@
+import { Types } from 'mongoose';
+import type { AnomalySubject } from '@gantry/shared';
+import type { ChangeRequestModel } from '../changes/change-request.model';
+import type { ContractModel } from '../contracts/contract.model';
+import type { InvoiceModel } from '../contracts/invoice.model';
+import type { PaymentModel } from '../payments/payment.model';
+import type { RefundModel } from '../payments/refund.model';
+import type { Candidate } from './anomaly.rules';
+
+export interface AnomalySources {
+  invoices: InvoiceModel;
+  payments: PaymentModel;
+  refunds: RefundModel;
+  changeRequests: ChangeRequestModel;
+  contracts: ContractModel;
+}
+
+type Filter = Record<string, unknown>;
+const ids = (xs: Array<Types.ObjectId | null | undefined>) =>
+  [...new Set(xs.filter(Boolean).map(String))].map((x) => new Types.ObjectId(x));
+
+/** The records of one kind as candidates (amount in fen; `at` when it happened), read-only with a projection. */
+export async function loadCandidates(
+  src: AnomalySources,
+  subject: AnomalySubject,
+  extra: Filter = {},
+): Promise<Candidate[]> {
+  if (subject === 'invoice') {
+    const rows = await src.invoices
+      .find({ status: { $nin: ['void', 'draft'] }, ...extra }, { customerId: 1, amount: 1, createdAt: 1 })
+      .lean();
+    return rows.map((r) => ({
+      subject,
+      subjectId: String(r._id),
+      customerId: String(r.customerId),
+      amount: r.amount,
+      at: r.createdAt,
+    }));
+  }
+  if (subject === 'payment') {
+    const rows = await src.payments
+      .find({ status: 'paid', ...extra }, { customerId: 1, amount: 1, paidAt: 1, createdAt: 1 })
+      .lean();
+    return rows.map((r) => ({
+      subject,
+      subjectId: String(r._id),
+      customerId: String(r.customerId),
+      amount: r.amount,
+      at: r.paidAt ?? r.createdAt,
+    }));
+  }
+  if (subject === 'refund') {
+    const rows = await src.refunds
+      .find(
+        { status: { $in: ['pending_approval', 'processing', 'succeeded'] }, ...extra },
+        { customerId: 1, amount: 1, paymentId: 1, createdAt: 1 },
+      )
+      .lean();
+    const paid = await src.payments
+      .find({ _id: { $in: ids(rows.map((r) => r.paymentId)) } }, { paidAt: 1 })
+      .lean();
+    const paidAt = new Map(paid.map((p) => [String(p._id), p.paidAt ?? null]));
+    return rows.map((r) => ({
+      subject,
+      subjectId: String(r._id),
+      customerId: String(r.customerId),
+      amount: r.amount,
+      at: r.createdAt,
+      paidAt: paidAt.get(String(r.paymentId)) ?? null,
+    }));
+  }
+  const rows = await src.changeRequests
+    .find({ quote: { $ne: null }, ...extra }, { customerId: 1, projectId: 1, quote: 1 })
+    .lean();
+  const contracts = await src.contracts
+    .find(
+      { projectId: { $in: ids(rows.map((r) => r.projectId)) }, status: 'active' },
+      { projectId: 1, amount: 1 },
+    )
+    .lean();
+  const amountOf = new Map<string, number>();
+  for (const c of contracts)
+    amountOf.set(String(c.projectId), (amountOf.get(String(c.projectId)) ?? 0) + c.amount);
+  return rows.map((r) => ({
+    subject,
+    subjectId: String(r._id),
+    customerId: String(r.customerId),
+    amount: r.quote!.costDelta,
+    at: r.quote!.quotedAt,
+    contractAmount: amountOf.get(String(r.projectId)) ?? null,
+  }));
+}

@@ -260,3 +260,59 @@ it('project chat: the unread count shows on the project page, a staff message ar
   const unread = await sys.api.get(`/api/v1/projects/${c.projectId}/messages/unread`, customerToken);
   expect(unread.body.unread).toBe(0);
 });
+
+it('complaints: the customer raises one, the PM sees both deadlines on the board (an overdue one in red) and acknowledges', async () => {
+  const c = await cast();
+  const sys = h5.system;
+  // Logged by the PM two days after the customer phoned: its 8-hour response deadline has passed.
+  const old = await sys.api.post(
+    '/api/v1/complaints',
+    {
+      projectId: c.projectId,
+      category: 'schedule',
+      description: '电话投诉：工地周末施工噪音',
+      receivedAt: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+    },
+    c.pm.token,
+  );
+  expect(old.status).toBe(201);
+  expect(old.body.overdue).toBe(true);
+
+  await signInCustomer(c.openid);
+  await openProject(c.projectId);
+  await h5.page.locator('#project-entry-complaint').click();
+  await h5.page.locator('#complaint-category-quality').click({ timeout: UI_TIMEOUT });
+  await h5.page.locator('#complaint-description textarea').fill('卫生间墙砖空鼓，敲击有空响');
+  const created = h5.page.waitForResponse(
+    (res) => res.url().endsWith('/api/v1/complaints') && res.request().method() === 'POST',
+  );
+  await button('complaint-submit').click();
+  const res = await created;
+  expect(res.status()).toBe(201);
+  const complaintId = ((await res.json()) as { id: string }).id;
+  await expectText(h5.page.locator('#complaint-status'), '待受理');
+  await expectText(h5.page.locator('#complaint-response-due'), '剩');
+
+  await signInPm(c.pm);
+  await h5.page.locator('#feedback-entry').click();
+  const overdueCard = h5.page.locator(`#complaint-item-${old.body.id as string}`);
+  await overdueCard.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  expect(await overdueCard.getAttribute('class')).toMatch(/\boverdue\b/);
+  await expectText(h5.page.locator(`#complaint-response-due-${old.body.id as string}`), '已超时');
+  const freshCard = h5.page.locator(`#complaint-item-${complaintId}`);
+  await freshCard.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  expect(await freshCard.getAttribute('class')).not.toMatch(/\boverdue\b/);
+  await screenshot('changes-feedback-board');
+
+  await h5.page.locator('#feedback-scope-overdue').click();
+  await freshCard.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  await overdueCard.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await h5.page.locator('#feedback-scope-all').click();
+
+  await freshCard.click({ timeout: UI_TIMEOUT });
+  await button('complaint-acknowledge').click({ timeout: UI_TIMEOUT });
+  await expectText(h5.page.locator('#complaint-status'), '处理中');
+  const after = await sys.api.get(`/api/v1/complaints/${complaintId}`, c.pm.token);
+  expect(after.body.status).toBe('acknowledged');
+  expect(after.body.acknowledgedBy.name).toBe('项目经理张伟');
+});

@@ -84,12 +84,22 @@ export class ReconciliationService {
     }
     const writer = new FindingWriter(this.d.discrepancies, report);
     const matcher = new BillMatcher(this.d, (f) => writer.add(f));
+    const timings: Record<string, number> = {};
+    const timed = async (name: string, fn: () => Promise<unknown>) => {
+      const t0 = Date.now();
+      await fn();
+      timings[name] = Date.now() - t0;
+    };
     try {
-      await matcher.loadDay(from, new Date(from.getTime() + DAY_MS));
-      if (bill)
-        for await (const line of parseTradeBill(bill.lines(), () => undefined)) await matcher.line(line);
-      await matcher.finish();
-      await writer.flush();
+      await timed('loadDayMs', () => matcher.loadDay(from, new Date(from.getTime() + DAY_MS)));
+      await timed('streamMs', async () => {
+        if (bill)
+          for await (const line of parseTradeBill(bill.lines(), () => undefined)) await matcher.line(line);
+      });
+      await timed('finishMs', async () => {
+        await matcher.finish();
+        await writer.flush();
+      });
     } catch (err) {
       const failure =
         err instanceof TradeBillFormatError ? new AppError('RECONCILIATION_BILL_INVALID', err.message) : err;
@@ -99,11 +109,10 @@ export class ReconciliationService {
       await bill?.dispose();
     }
     // Unresolved findings of earlier runs that this run no longer sees are settled now.
-    await this.d.discrepancies.deleteMany({
-      reportId: report._id,
-      runId: { $ne: report.runId },
-      resolved: null,
-    });
+    await timed('cleanupMs', () =>
+      this.d.discrepancies.deleteMany({ reportId: report._id, runId: { $ne: report.runId }, resolved: null }),
+    );
+    this.d.logger.info({ date, counts: matcher.counts, ...timings }, 'reconciliation finished');
     const done = await this.d.reconciliations
       .findByIdAndUpdate(
         report._id,
@@ -218,9 +227,14 @@ function assertBillReady(date: string, now: Date): void {
     throw new AppError('RECONCILIATION_BILL_NOT_READY');
 }
 
-/** Upserts findings in batches, keyed per record, keeping an earlier resolution. */
+/**
+ * Writes findings in batches, one per record per report. The report's existing findings are read
+ * once (a handful): new ones are inserted in bulk and known ones updated by `_id`, keeping an
+ * earlier resolution — rather than one upsert per finding, each a collection scan on FerretDB.
+ */
 class FindingWriter {
-  private buffer: AnyBulkWriteOperation<DiscrepancyDoc>[] = [];
+  private buffer: Array<Finding & { key: string }> = [];
+  private known: Map<string, Types.ObjectId> | null = null;
 
   constructor(
     private readonly model: DiscrepancyModel,
@@ -229,20 +243,25 @@ class FindingWriter {
 
   async add(f: Finding): Promise<void> {
     const key = f.subject === 'refund' ? `refund:${f.outRefundNo}` : `payment:${f.outTradeNo}`;
-    this.buffer.push({
-      updateOne: {
-        filter: { reportId: this.report._id, key },
-        update: { $set: { ...f, runId: this.report.runId }, $setOnInsert: { resolved: null } },
-        upsert: true,
-      },
-    });
+    this.buffer.push({ ...f, key });
     if (this.buffer.length >= WRITE_BATCH) await this.flush();
   }
 
   async flush(): Promise<void> {
     if (this.buffer.length === 0) return;
-    const ops = this.buffer;
+    this.known ??= new Map(
+      (await this.model.find({ reportId: this.report._id }, { key: 1 }).lean()).map((d) => [d.key, d._id]),
+    );
+    const batch = this.buffer;
     this.buffer = [];
+    const runId = this.report.runId;
+    const ops: AnyBulkWriteOperation<DiscrepancyDoc>[] = batch.map((f) => {
+      const id = this.known!.get(f.key);
+      if (id) return { updateOne: { filter: { _id: id }, update: { $set: { ...f, runId } } } };
+      const _id = new Types.ObjectId();
+      this.known!.set(f.key, _id);
+      return { insertOne: { document: { ...f, _id, reportId: this.report._id, runId, resolved: null } } };
+    });
     await retryTransient(() => this.model.bulkWrite(ops, { ordered: false }));
   }
 }

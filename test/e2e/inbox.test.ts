@@ -76,8 +76,10 @@ it('shows unread notifications on the home badge and in the inbox, and asks subs
   await expectText(items, '节点待确认');
   await screenshot('inbox');
 
-  // The item points at the home page: opening it marks it read and lands back on home.
+  // The item points at the milestone it is about: opening it marks it read and opens that page.
   await items.nth(1).click();
+  await h5.page.waitForURL(/pages\/projects\/milestone\/index\?id=m1/, { timeout: UI_TIMEOUT });
+  await h5.page.goto(`${h5.system.baseUrl}/#/pages/home/index`);
   await expectText(h5.page.locator('.home-title'), '我的项目');
   await expectUnread(1);
 

@@ -2,6 +2,7 @@ import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from '../../core/logger';
 import { NotifyRejected, type PayNotifyVerifier } from '../../integrations/wechat/pay-notify';
 import { SettlementRefused, type PaymentSettlement } from './payment-settlement';
+import type { FollowUpQueue } from './follow-up-queue';
 import type { RefundService } from './refund.service';
 
 export const NOTIFY_PATHS = ['/api/v1/payments/wechat/notify', '/api/v1/payments/wechat/refund-notify'];
@@ -11,6 +12,7 @@ export interface NotifyHandlerDeps {
   verifier: PayNotifyVerifier | null;
   settlement: PaymentSettlement;
   refunds: RefundService;
+  followUps: FollowUpQueue;
   logger: Logger;
 }
 
@@ -56,11 +58,7 @@ export function paymentNotifyHandler(d: NotifyHandlerDeps): Middleware {
         followUp = () => d.refunds.finish(String(refund._id));
       }
       ctx.status = 204;
-      ctx.res.once('finish', () => {
-        followUp().catch((err) =>
-          d.logger.error({ err }, 'payment follow-up failed; the settle job retries'),
-        );
-      });
+      ctx.res.once('finish', () => d.followUps.push(followUp));
     } catch (err) {
       if (err instanceof NotifyRejected) return fail(ctx, err.status, err.message);
       if (err instanceof SettlementRefused) return fail(ctx, err.httpStatus, err.message);

@@ -42,6 +42,9 @@ export class PaymentSettlement {
     const payment = await this.d.payments.findOne({ outTradeNo: tx.outTradeNo }).lean<PaymentDoc>();
     if (!payment) throw new SettlementRefused(404, '订单不存在', { outTradeNo: tx.outTradeNo });
     this.check(payment, tx);
+    // A re-delivery of what is already applied: nothing to write (the ledger entry would refuse it anyway).
+    if (payment.status === 'paid' && payment.transactionId === tx.transactionId)
+      return { payment, applied: false };
     const paidAt = tx.successTime ?? new Date();
     const applied = await this.d.ledger.record({
       key: `payment:${payment.outTradeNo}`,
@@ -78,8 +81,7 @@ export class PaymentSettlement {
         before: { status: payment.status },
         after: { status: 'paid', transactionId: tx.transactionId, amount: payment.amount },
       });
-    const after = await this.d.payments.findById(payment._id).lean<PaymentDoc>();
-    return { payment: after ?? payment, applied };
+    return { payment, applied };
   }
 
   /** mchid / appid / amount / state checked against our order; a mismatch changes nothing. */

@@ -8,6 +8,7 @@ import type { PortalAccountModel } from '../auth/portal-account.model';
 import type { InvoiceService } from '../contracts/invoice.service';
 import type { MongoPaymentLedger } from './payment-ledger';
 import { paymentNotifyHandler, NOTIFY_PATHS } from './payment-notify.handler';
+import { FollowUpQueue } from './follow-up-queue';
 import { PaymentSettleJob } from './payment-settle.job';
 import { PaymentSettlement } from './payment-settlement';
 import { paymentRoutes } from './payment.routes';
@@ -80,7 +81,13 @@ export function createPaymentsModule(d: PaymentsModuleDeps) {
     services: { payments, refunds, paymentSettlement: settlement, paymentSettleJob: settleJob },
     routes: paymentRoutes(payments, refunds),
     /** Raw-body webhook, mounted before the JSON body parser. */
-    webhook: paymentNotifyHandler({ verifier, settlement, refunds, logger: d.logger }),
+    webhook: paymentNotifyHandler({
+      verifier,
+      settlement,
+      refunds,
+      followUps: new FollowUpQueue(d.logger),
+      logger: d.logger,
+    }),
     pay,
   };
 }

@@ -165,7 +165,7 @@ export class AnomalyService {
           resolution: input.note,
         },
       },
-      { new: true },
+      { returnDocument: 'after' },
     );
     if (!done) throw new ConflictError('CONFLICT', '该异常已处理');
     await this.deps.audit.record({

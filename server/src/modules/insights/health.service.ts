@@ -114,7 +114,7 @@ export class HealthReportService {
           customers: rows,
         },
       },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     );
     await this.deps.events.publish(
       'insights.health_report',

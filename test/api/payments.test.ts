@@ -121,6 +121,18 @@ describe('paying an invoice in WeChat', () => {
     expect(await invoiceOf(p.invoiceId)).toMatchObject({ status: 'paid', paidAmount: 40_000 });
   });
 
+  it('documents the payment and refund endpoints in the OpenAPI document', async () => {
+    const doc = await sys.api.get('/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/invoices/{id}/payments',
+        '/payments/{id}',
+        '/payments/{id}/refunds',
+        '/refunds/{id}/approve',
+      ]),
+    );
+  });
+
   it('lists payments per invoice for finance and the customer, cursor-paged', async () => {
     const p = await payerWithInvoice(sys, 10_000);
     const created = await payFor(sys, p.invoiceId, p.token, 'key-list-000001');

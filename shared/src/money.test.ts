@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { fenToYuan, yuanToFen } from './money';
 
 describe('yuanToFen', () => {

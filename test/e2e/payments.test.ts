@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Invoice, Payment, Reconciliation } from '@gantry/shared';
+import { payerWithInvoice, payFor } from '../support/pay';
 import { uploadPhoto } from '../support/portal-project';
 import { useBrowser, UI_TIMEOUT } from './harness';
 
@@ -277,4 +278,93 @@ it('customer confirms a milestone, pays the installment it made due, finance see
   await expectText(h5.page.locator('#aging-total'), '¥3,000.00');
   await h5.page.locator('#aging-chart canvas').first().waitFor({ state: 'attached', timeout: UI_TIMEOUT });
   await screenshot('payments-receivables');
+});
+
+async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + UI_TIMEOUT;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+it('finance asks for a refund above the threshold, a second finance user approves it; a bill-only trade is resolved with a note', async () => {
+  const sys = h5.system;
+  const [first, second] = [await staff('finance', '财务王芳'), await staff('finance', '财务赵磊')];
+  // A paid ¥2,000.00 invoice (paid through the API and the simulator; the UI chain is the test above).
+  const payer = await payerWithInvoice(sys, 200_000);
+  const created = await payFor(sys, payer.invoiceId, payer.token, `e2e-refund-${crypto.randomUUID()}`);
+  const paymentId = created.body.payment.id as string;
+  await sys.sim.simulatePayment(created.body.payment.outTradeNo);
+  const invoiceOf = async () => (await sys.api.get(`/api/v1/invoices/${payer.invoiceId}`, first.token)).body;
+  expect((await waitFor(invoiceOf, (i) => i.status === 'paid')).status).toBe('paid');
+
+  // The first finance user asks for ¥1,500.00 back (above the ¥1,000.00 threshold: it waits).
+  await signInFinance(first);
+  await h5.page.locator('#finance-payments-entry').click();
+  await h5.page.locator(`#payment-item-${paymentId}`).click({ timeout: UI_TIMEOUT });
+  await h5.input('refund-amount-input').fill('1500.00');
+  await h5.input('refund-reason-input').fill('部分工程取消，退还差额');
+  await button('refund-submit').click();
+  const refundCard = h5.page.locator('[id^="refund-item-"]');
+  await expectText(refundCard, '待审批');
+  await expectText(refundCard, '等待另一位财务或管理员审批');
+  expect(await h5.page.locator('[id^="refund-approve-"]').count()).toBe(0);
+  const refund = (await sys.api.get(`/api/v1/refunds?paymentId=${paymentId}`, first.token)).body.items[0];
+  expect(refund).toMatchObject({ amount: 150_000, status: 'pending_approval', needsApproval: true });
+  await screenshot('payments-refund-requested');
+
+  // The second approves it from the refunds page; WeChat (the simulator) pays it back.
+  await signInFinance(second);
+  await h5.page.locator('#refunds-entry').click();
+  await h5.input(`refund-comment-${refund.id}`).fill('已核对变更单');
+  await button(`refund-approve-${refund.id}`).click({ timeout: UI_TIMEOUT });
+  await expectText(h5.page.locator(`#refund-item-${refund.id}`), '财务赵磊批准：已核对变更单');
+  const done = await waitFor(
+    async () => (await sys.api.get(`/api/v1/refunds/${refund.id}`, second.token)).body,
+    (r) => r.status === 'succeeded',
+  );
+  expect(done.status).toBe('succeeded');
+  expect(await waitFor(invoiceOf, (i) => i.openAmount === 150_000)).toMatchObject({
+    refundedAmount: 150_000,
+  });
+  await h5.page.locator('#refund-filter-succeeded').click();
+  await expectText(h5.page.locator(`#refund-status-${refund.id}`), '已退款');
+  await screenshot('payments-refund-approved');
+
+  // A past day whose bill has a trade we never recorded: finance runs it and resolves it with a note.
+  const day = '2026-11-21';
+  const bill = await fetch(`${sys.sim.url}/__sim/pay-bill-edits`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      extraOrders: [{ out_trade_no: 'P-E2E-UNKNOWN-1', total: 4_200, paidAt: `${day}T12:00:00+08:00` }],
+    }),
+  });
+  expect(bill.status).toBe(200);
+  await h5.page.goto(`${sys.baseUrl}/#/pages/finance/reconciliations/index`);
+  await h5.input('reconcile-date').fill(day);
+  await button('reconcile-run').click({ timeout: UI_TIMEOUT });
+  await expectText(h5.page.locator('.page-title'), `对账 ${day}`);
+  await expectText(h5.page.locator('#reconciliation-missing_ours'), '1');
+  const card = h5.page.locator('[id^="discrepancy-"]').filter({ hasText: 'P-E2E-UNKNOWN-1' }).first();
+  await expectText(card, '我方无记录');
+  await card.locator('[id^="discrepancy-note-"] input').fill('测试商户号的线下收款，已与出纳核对');
+  await card.locator('taro-button-core[id^="discrepancy-resolve-"]').click();
+  await expectText(card, '已处理');
+  await expectText(h5.page.locator('#reconciliation-unresolved'), '0');
+  await screenshot('payments-discrepancy-resolved');
+
+  const reports = (await sys.api.get('/api/v1/reconciliations', second.token)).body.items as Reconciliation[];
+  const report = reports.find((r) => r.date === day)!;
+  expect(report.unresolved).toBe(0);
+  const detail = (await sys.api.get(`/api/v1/reconciliations/${report.id}`, second.token)).body;
+  expect(detail.discrepancies).toEqual([
+    expect.objectContaining({
+      kind: 'missing_ours',
+      outTradeNo: 'P-E2E-UNKNOWN-1',
+      resolved: expect.objectContaining({ note: '测试商户号的线下收款，已与出纳核对', byName: '财务赵磊' }),
+    }),
+  ]);
 });

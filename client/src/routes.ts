@@ -42,6 +42,8 @@ export const ROUTES = {
   reconciliations: '/pages/finance/reconciliations/index',
   reconciliation: '/pages/finance/reconciliation/index',
   insights: '/pages/insights/index',
+  churnRisk: '/pages/insights/churn/index',
+  anomalies: '/pages/insights/anomalies/index',
 } as const;
 
 const REGISTERED_PAGES: ReadonlySet<string> = new Set(Object.values(ROUTES));

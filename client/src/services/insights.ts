@@ -1,4 +1,15 @@
-import type { AgingKey, InsightsGroupBy, KpiFigures, KpiReport, KpisQuery } from '@gantry/shared';
+import type {
+  AgingKey,
+  AnomalyFlag,
+  AnomalyPage,
+  AnomalyStatus,
+  AnomalySubject,
+  ChurnPage,
+  InsightsGroupBy,
+  KpiFigures,
+  KpiReport,
+  KpisQuery,
+} from '@gantry/shared';
 import { platform } from '../platform';
 import { getToken } from '../store/session';
 import { ApiError } from './api-error';
@@ -48,10 +59,11 @@ export function getKpis(query: KpisQuery, options: { toast?: boolean } = {}): Pr
   return http.get<KpiReport>('/insights/kpis', { query: { ...query }, toast: options.toast });
 }
 
-export type InsightsExport = 'kpis' | 'receivables-aging';
+export type InsightsExport = 'kpis' | 'receivables-aging' | 'churn';
 const EXPORT_NAMES: Record<InsightsExport, string> = {
   kpis: '经营指标.xlsx',
   'receivables-aging': '应收账龄.xlsx',
+  churn: '流失风险.xlsx',
 };
 
 function queryString(query: Record<string, string | undefined>): string {
@@ -63,7 +75,10 @@ function queryString(query: Record<string, string | undefined>): string {
 }
 
 /** Downloads an .xlsx export of the same filters and opens (WeChat) or saves (browser) it. */
-export async function openExport(kind: InsightsExport, query: KpisQuery): Promise<void> {
+/** The filters of an export: the KPI query, or the churn list's. */
+export type ExportQuery = KpisQuery | { flagged?: 'true' };
+
+export async function openExport(kind: InsightsExport, query: ExportQuery): Promise<void> {
   const token = getToken();
   const status = await platform.openFile({
     url: `${API_BASE}/insights/${kind}.xlsx${queryString({ ...query })}`,
@@ -73,6 +88,29 @@ export async function openExport(kind: InsightsExport, query: KpisQuery): Promis
   });
   if (status < 200 || status >= 300) throw new ApiError(status, 'BAD_RESPONSE', `导出失败（${status}）`);
 }
+
+export function listChurn(query: { cursor?: string; flagged?: 'true' } = {}): Promise<ChurnPage> {
+  return http.get<ChurnPage>('/insights/churn', { query: { limit: 20, ...query } });
+}
+
+export function listAnomalies(query: { cursor?: string; status?: AnomalyStatus } = {}): Promise<AnomalyPage> {
+  return http.get<AnomalyPage>('/insights/anomalies', { query: { limit: 20, ...query } });
+}
+
+export function resolveAnomaly(id: string, note: string): Promise<AnomalyFlag> {
+  return http.post<AnomalyFlag>(
+    `/insights/anomalies/${encodeURIComponent(id)}/resolve`,
+    { note },
+    { toast: false },
+  );
+}
+
+export const ANOMALY_SUBJECT_LABELS: Record<AnomalySubject, string> = {
+  invoice: '账单',
+  payment: '收款',
+  refund: '退款',
+  change_request: '变更',
+};
 
 // ---------------------------------------------------------------------------------------------
 // How figures read

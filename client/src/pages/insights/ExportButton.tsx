@@ -1,12 +1,11 @@
 import { useState } from 'react';
-import type { KpisQuery } from '@gantry/shared';
 import { Button } from '../../components/ui';
 import { messageOf } from '../../components/ui/errors';
 import { platform } from '../../platform';
-import { openExport, type InsightsExport } from '../../services/insights';
+import { openExport, type ExportQuery, type InsightsExport } from '../../services/insights';
 
 /** Downloads the table as .xlsx with the page's filters; WeChat opens it, a browser saves it. */
-export function ExportButton({ id, kind, query }: { id: string; kind: InsightsExport; query: KpisQuery }) {
+export function ExportButton({ id, kind, query }: { id: string; kind: InsightsExport; query: ExportQuery }) {
   const [busy, setBusy] = useState(false);
   const run = async () => {
     setBusy(true);

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { usePullDownRefresh, stopPullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { InsightsGroupBy } from '@gantry/shared';
+import { platform } from '../../platform';
+import { ROUTES } from '../../routes';
 import { GROUP_BY_LABELS, type PeriodKey } from '../../services/insights';
 import { DashboardCharts, Section } from './DashboardCharts';
 import { ExportButton } from './ExportButton';
@@ -46,6 +48,22 @@ export default function InsightsPage() {
             {SCOPE_LABEL(report.scope)}
           </Text>
         )}
+      </View>
+      <View className="insights-links">
+        <View
+          id="churn-link"
+          className="insights-link"
+          onClick={() => void platform.navigateTo(ROUTES.churnRisk)}
+        >
+          <Text>流失风险 ›</Text>
+        </View>
+        <View
+          id="anomalies-link"
+          className="insights-link"
+          onClick={() => void platform.navigateTo(ROUTES.anomalies)}
+        >
+          <Text>异常预警 ›</Text>
+        </View>
       </View>
       <Filters
         period={period}

@@ -1,4 +1,4 @@
-import { createDecipheriv, createVerify } from 'node:crypto';
+import { createDecipheriv } from 'node:crypto';
 import WxPay from 'wechatpay-node-v3';
 import {
   toGatewayRefund,
@@ -7,6 +7,7 @@ import {
   type GatewayTransaction,
   type WechatPay,
 } from './pay';
+import { verifyWechatSignature } from './pay-http';
 
 /** A notification we refuse: the HTTP status WeChat gets and the message of `{"code":"FAIL"}`. */
 export class NotifyRejected extends Error {
@@ -87,32 +88,11 @@ export class PayNotifyVerifier {
     return this.decode(req.rawBody);
   }
 
-  private async verify(p: {
-    signature: string;
-    serial: string;
-    timestamp: string;
-    nonce: string;
-    body: string;
-  }) {
-    const message = `${p.timestamp}\n${p.nonce}\n${p.body}\n`;
-    if (p.serial.startsWith('PUB_KEY_ID_')) {
-      const key = this.config.platformPublicKey;
-      if (!key || key.id !== p.serial) return false;
-      return safely(() => createVerify('RSA-SHA256').update(message).verify(key.pem, p.signature, 'base64'));
-    }
-    try {
-      // The SDK looks the serial up in its static certificate cache, fetching /v3/certificates once when unknown.
-      return await this.pay.sdk.verifySign({
-        timestamp: p.timestamp,
-        nonce: p.nonce,
-        body: p.body,
-        serial: p.serial,
-        signature: p.signature,
-        apiSecret: this.config.apiV3Key,
-      });
-    } catch {
-      return false;
-    }
+  private verify(p: { signature: string; serial: string; timestamp: string; nonce: string; body: string }) {
+    return verifyWechatSignature(
+      { sdk: this.pay.sdk, apiV3Key: this.config.apiV3Key, platformPublicKey: this.config.platformPublicKey },
+      p,
+    );
   }
 
   private decode(rawBody: string): PayNotification {
@@ -143,14 +123,6 @@ export class PayNotifyVerifier {
     if (eventType.startsWith('REFUND.'))
       return { kind: 'refund', id, eventType, refund: toGatewayRefund(plain) };
     throw new NotifyRejected(400, `不支持的通知类型 ${eventType}`);
-  }
-}
-
-function safely(check: () => boolean): boolean {
-  try {
-    return check();
-  } catch {
-    return false;
   }
 }
 

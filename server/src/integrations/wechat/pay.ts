@@ -1,5 +1,6 @@
 import WxPay from 'wechatpay-node-v3';
 import { UpstreamError } from '../../core/errors';
+import { payHttp } from './pay-http';
 
 /** What our domain knows of a WeChat Pay transaction (query answer or TRANSACTION.SUCCESS resource). */
 export interface GatewayTransaction {
@@ -40,6 +41,8 @@ export interface WechatPayConfig {
   baseUrl: string;
   timeoutMs: number;
   notifyUrl: string;
+  /** "WeChat Pay public key" mode (serial PUB_KEY_ID_…), beside the platform certificates. */
+  platformPublicKey?: { id: string; pem: string } | null;
 }
 
 /** A WeChat Pay API answered with an error: its HTTP status and `code` (ORDER_NOT_EXIST, NOT_ENOUGH…). */
@@ -89,7 +92,6 @@ export interface WechatPay {
   readonly sdk: WxPay;
 }
 
-const WECHAT_ORIGIN = 'https://api.mch.weixin.qq.com';
 type SdkResult = { status?: number; data?: unknown; error?: unknown };
 
 /** The JSON WeChat sends (query answers, decrypted resources); every field optional until checked. */
@@ -156,51 +158,6 @@ export function toGatewayRefund(r: WireRefund): GatewayRefund {
   };
 }
 
-/**
- * The SDK's HTTP layer replaced by fetch: the hard-coded WeChat origin is rewritten to the configured
- * one (the SDK still signs the original path), errors are answered, never thrown, like the SDK does.
- */
-function httpService(baseUrl: string, timeoutMs: number) {
-  const send = async (
-    method: 'GET' | 'POST',
-    url: string,
-    headers: Record<string, string>,
-    body?: unknown,
-  ) => {
-    const target = url.startsWith(WECHAT_ORIGIN)
-      ? baseUrl.replace(/\/$/, '') + url.slice(WECHAT_ORIGIN.length)
-      : url;
-    try {
-      const res = await fetch(target, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await res.text();
-      const isText = (res.headers.get('content-type') ?? '').startsWith('text/plain');
-      let data: unknown = text;
-      if (!isText && text) {
-        try {
-          data = JSON.parse(text);
-        } catch {
-          data = text;
-        }
-      }
-      if (res.ok) return { status: res.status, data: text === '' ? {} : data };
-      return { status: res.status, errRaw: data, error: text };
-    } catch (err) {
-      return { errRaw: String(err), error: (err as Error).message };
-    }
-  };
-  return {
-    post: (url: string, params: unknown, headers: Record<string, string>) =>
-      send('POST', url, headers, params),
-    get: (url: string, headers: Record<string, string>) => send('GET', url, headers),
-    upload: () => Promise.reject(new Error('not used')),
-  };
-}
-
 /** Turns an SDK answer into data, PayApiError (WeChat said no) or UpstreamError (no answer / 5xx). */
 function unwrap(result: SdkResult, what: string): Wire {
   if (result.status !== undefined && result.status >= 200 && result.status < 300)
@@ -229,7 +186,12 @@ export function createWechatPay(config: WechatPayConfig): WechatPay {
     ...(config.certSerial ? { serial_no: config.certSerial } : {}),
     key: config.apiV3Key,
   });
-  sdk.createHttp(httpService(config.baseUrl, config.timeoutMs) as never);
+  const keys = {
+    sdk,
+    apiV3Key: config.apiV3Key,
+    platformPublicKey: config.platformPublicKey ?? null,
+  };
+  sdk.createHttp(payHttp(config.baseUrl, config.timeoutMs, () => keys) as never);
   const orNull = async <T>(call: () => Promise<T>): Promise<T | null> => {
     try {
       return await call();

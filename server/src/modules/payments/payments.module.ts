@@ -32,6 +32,12 @@ export interface PaymentsModuleDeps extends ReturnType<typeof paymentsModels> {
   pay?: WechatPay | null;
 }
 
+type WechatPayConfig = NonNullable<PaymentsConfig['wechatPay']>;
+const publicKeyOf = (wp: WechatPayConfig) =>
+  wp.platformPublicKeyId && wp.platformPublicKeyPem
+    ? { id: wp.platformPublicKeyId, pem: wp.platformPublicKeyPem }
+    : null;
+
 /** WeChat Pay payments and refunds: services, routes, the notification webhook and the settle job. */
 export function createPaymentsModule(d: PaymentsModuleDeps) {
   const wp = d.config.wechatPay;
@@ -41,16 +47,19 @@ export function createPaymentsModule(d: PaymentsModuleDeps) {
     d.pay !== undefined
       ? d.pay
       : wp
-        ? createWechatPay({ ...wp, appId: d.wechat.appId, timeoutMs: d.wechat.timeoutMs, notifyUrl })
+        ? createWechatPay({
+            ...wp,
+            appId: d.wechat.appId,
+            timeoutMs: d.wechat.timeoutMs,
+            notifyUrl,
+            platformPublicKey: publicKeyOf(wp),
+          })
         : null;
   const verifier =
     pay && wp
       ? new PayNotifyVerifier(pay, {
           apiV3Key: wp.apiV3Key,
-          platformPublicKey:
-            wp.platformPublicKeyId && wp.platformPublicKeyPem
-              ? { id: wp.platformPublicKeyId, pem: wp.platformPublicKeyPem }
-              : null,
+          platformPublicKey: publicKeyOf(wp),
           maxSkewSeconds: d.config.notifyMaxSkewSeconds,
         })
       : null;

@@ -1,4 +1,6 @@
+import { createServer } from 'node:http';
 import { Types } from 'mongoose';
+import { createWechatPay } from '../../server/src/integrations/wechat/pay';
 import { generateMerchantIdentity } from '../../scripts/wechat-sim';
 import type { TestSystem } from '../support/system';
 import { startTestSystem } from '../support/system';
@@ -236,5 +238,40 @@ describe('payments.settle-unpaid', () => {
     expect((await stateOf(o)).status).toBe('closed');
     const res = await sys.api.get(`/api/v1/payments/${o.paymentId}`, o.token);
     expect(res.body.status).toBe('closed');
+  });
+});
+
+describe('answers from the WeChat Pay API', () => {
+  it('are not trusted without a valid WeChat signature (a forged "SUCCESS" from a man in the middle)', async () => {
+    const wp = sys.config.payments.wechatPay!;
+    const forged = createServer((req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'wechatpay-serial': sys.sim.platform.serialNo,
+      });
+      res.end(JSON.stringify({ out_trade_no: 'P1', trade_state: 'SUCCESS', amount: { total: 1 } }));
+    });
+    await new Promise<void>((r) => forged.listen(0, '127.0.0.1', () => r()));
+    const port = (forged.address() as { port: number }).port;
+    try {
+      const pay = createWechatPay({
+        ...wp,
+        appId: sys.config.wechat.appId,
+        timeoutMs: 2000,
+        notifyUrl: `${sys.baseUrl}/api/v1/payments/wechat/notify`,
+        baseUrl: `http://127.0.0.1:${port}`,
+      });
+      await expect(pay.queryOrder('P1')).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      // the same adapter against the simulator, which signs its answers, is believed
+      const real = createWechatPay({
+        ...wp,
+        appId: sys.config.wechat.appId,
+        timeoutMs: 2000,
+        notifyUrl: 'http://127.0.0.1/n',
+      });
+      expect(await real.queryOrder('P20990101ffffffffffffffff')).toBeNull();
+    } finally {
+      forged.close();
+    }
   });
 });

@@ -19,41 +19,44 @@ type Filter = Record<string, unknown>;
 const ids = (xs: Array<Types.ObjectId | null | undefined>) =>
   [...new Set(xs.filter(Boolean).map(String))].map((x) => new Types.ObjectId(x));
 
+/** `latest`: only the newest N (by _id), which bounds what a single record's check reads. */
+const page = (latest?: number) => (latest ? { sort: { _id: -1 as const }, limit: latest } : {});
+
 /** The records of one kind as candidates (amount in fen; `at` when it happened), read-only with a projection. */
 export async function loadCandidates(
   src: AnomalySources,
   subject: AnomalySubject,
   extra: Filter = {},
+  latest?: number,
 ): Promise<Candidate[]> {
+  const opts = page(latest);
+  const base = (r: { _id: Types.ObjectId; customerId: Types.ObjectId }) => ({
+    subject,
+    subjectId: String(r._id),
+    customerId: String(r.customerId),
+  });
   if (subject === 'invoice') {
     const rows = await src.invoices
-      .find({ status: { $nin: ['void', 'draft'] }, ...extra }, { customerId: 1, amount: 1, createdAt: 1 })
+      .find(
+        { status: { $nin: ['void', 'draft'] }, ...extra },
+        { customerId: 1, amount: 1, createdAt: 1 },
+        opts,
+      )
       .lean();
-    return rows.map((r) => ({
-      subject,
-      subjectId: String(r._id),
-      customerId: String(r.customerId),
-      amount: r.amount,
-      at: r.createdAt,
-    }));
+    return rows.map((r) => ({ ...base(r), amount: r.amount, at: r.createdAt }));
   }
   if (subject === 'payment') {
     const rows = await src.payments
-      .find({ status: 'paid', ...extra }, { customerId: 1, amount: 1, paidAt: 1, createdAt: 1 })
+      .find({ status: 'paid', ...extra }, { customerId: 1, amount: 1, paidAt: 1, createdAt: 1 }, opts)
       .lean();
-    return rows.map((r) => ({
-      subject,
-      subjectId: String(r._id),
-      customerId: String(r.customerId),
-      amount: r.amount,
-      at: r.paidAt ?? r.createdAt,
-    }));
+    return rows.map((r) => ({ ...base(r), amount: r.amount, at: r.paidAt ?? r.createdAt }));
   }
   if (subject === 'refund') {
     const rows = await src.refunds
       .find(
         { status: { $in: ['pending_approval', 'processing', 'succeeded'] }, ...extra },
         { customerId: 1, amount: 1, paymentId: 1, createdAt: 1 },
+        opts,
       )
       .lean();
     const paid = await src.payments
@@ -61,16 +64,14 @@ export async function loadCandidates(
       .lean();
     const paidAt = new Map(paid.map((p) => [String(p._id), p.paidAt ?? null]));
     return rows.map((r) => ({
-      subject,
-      subjectId: String(r._id),
-      customerId: String(r.customerId),
+      ...base(r),
       amount: r.amount,
       at: r.createdAt,
       paidAt: paidAt.get(String(r.paymentId)) ?? null,
     }));
   }
   const rows = await src.changeRequests
-    .find({ quote: { $ne: null }, ...extra }, { customerId: 1, projectId: 1, quote: 1 })
+    .find({ quote: { $ne: null }, ...extra }, { customerId: 1, projectId: 1, quote: 1 }, opts)
     .lean();
   const contracts = await src.contracts
     .find(
@@ -82,9 +83,7 @@ export async function loadCandidates(
   for (const c of contracts)
     amountOf.set(String(c.projectId), (amountOf.get(String(c.projectId)) ?? 0) + c.amount);
   return rows.map((r) => ({
-    subject,
-    subjectId: String(r._id),
-    customerId: String(r.customerId),
+    ...base(r),
     amount: r.quote!.costDelta,
     at: r.quote!.quotedAt,
     contractAmount: amountOf.get(String(r.projectId)) ?? null,

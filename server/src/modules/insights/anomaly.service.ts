@@ -30,13 +30,12 @@ export interface AnomalyDeps extends AnomalySources {
 
 const DAY_MS = 86_400_000;
 const SCAN_DAYS = 7;
-const FIRM_CACHE_MS = 10 * 60_000;
+/** A single record is compared with the firm's newest records of its kind (the scan uses all of them). */
+const FIRM_WINDOW = 5000;
 const MONEY_ROLES = ['admin', 'finance'];
 
 /** Anomaly flags: a daily scan of the last week's records and a check of each record as it happens. */
 export class AnomalyService {
-  private readonly firmCache = new Map<AnomalySubject, { at: number; baseline: Baseline | null }>();
-
   constructor(private readonly deps: AnomalyDeps) {}
 
   async scan(now = new Date()): Promise<{ checked: number; flagged: number }> {
@@ -46,7 +45,6 @@ export class AnomalyService {
       const all = await loadCandidates(this.deps, subject);
       // The firm's baseline includes the records being checked: one summary per kind per scan.
       const baseline = baselineOf(all.map((c) => c.amount));
-      this.firmCache.set(subject, { at: Date.now(), baseline });
       const byCustomer = new Map<string, Candidate[]>();
       for (const c of all) byCustomer.set(c.customerId, [...(byCustomer.get(c.customerId) ?? []), c]);
       const recent = all.filter((c) => c.at.getTime() >= now.getTime() - SCAN_DAYS * DAY_MS);
@@ -82,11 +80,7 @@ export class AnomalyService {
   }
 
   private async firmBaseline(subject: AnomalySubject): Promise<Baseline | null> {
-    const hit = this.firmCache.get(subject);
-    if (hit && Date.now() - hit.at < FIRM_CACHE_MS) return hit.baseline;
-    const baseline = baselineOf((await loadCandidates(this.deps, subject)).map((c) => c.amount));
-    this.firmCache.set(subject, { at: Date.now(), baseline });
-    return baseline;
+    return baselineOf((await loadCandidates(this.deps, subject, {}, FIRM_WINDOW)).map((c) => c.amount));
   }
 
   /** Stores each finding once (unique subject+record+rule) and tells finance or the customer's owner. */

@@ -127,7 +127,17 @@ describe('reconciliation', () => {
     await seedPayment({ outTradeNo: nos.matched, amount: 123_450, status: 'paid', paidAt: at('10:00:00') });
     await seedPayment({ outTradeNo: nos.missingBill, amount: 800, status: 'paid', paidAt: at('23:59:59') });
     await seedPayment({ outTradeNo: nos.amount, amount: 10_000, status: 'paid', paidAt: at('11:00:00') });
-    await seedPayment({ outTradeNo: nos.status, amount: 2_900, status: 'created', paidAt: null });
+    // Created that day, never settled on our side (the notification and the query job both missed it).
+    const unpaid = await seedPayment({
+      outTradeNo: nos.status,
+      amount: 2_900,
+      status: 'created',
+      paidAt: null,
+    });
+    await sys.server.container.models.payments.collection.updateOne(
+      { _id: unpaid._id },
+      { $set: { createdAt: new Date(at('12:58:00')) } },
+    );
     // Paid the next day (Shanghai): not part of this day's bill, so not missing from it either.
     await seedPayment({
       outTradeNo: no('N'),

@@ -33,16 +33,25 @@ export interface Finding {
 /** The statuses of ours that mean "WeChat has the money" for a line of the bill. */
 const SETTLED = { payment: 'paid', refund: 'succeeded' } as const;
 const LOOKUP_BATCH = 500;
+/**
+ * An order paid on a day was created at most `payments.orderExpireMinutes` (≤ 120) before it was
+ * paid: orders created from two days before the bill day to its end hold every order the bill can
+ * name, so a payment line found among none of them is missing on our side without another query.
+ */
+const ORDER_WINDOW_MS = 2 * 86_400_000;
 
 /**
- * Matches the bill's lines, as they stream by, against our payments and refunds. Our records of
- * the day are read once (one query per collection, compact projection, keyed by our order/refund
- * number) instead of one find per line — on FerretDB every query scans its collection. Lines the
- * day's records do not explain (a payment we settled on another day, or one we never settled) are
- * looked up in batches. Whatever of ours is left unmatched at the end is missing from the bill.
+ * Matches the bill's lines, as they stream by, against our payments and refunds. Our records are
+ * read once (one query per collection, compact projection, keyed by our order/refund number)
+ * instead of one find per line — on FerretDB every query scans its collection: the payments settled
+ * that day (expected in the bill) plus the orders created around it (to tell a status mismatch from
+ * a missing order). Refund lines not explained by the day's refunds are looked up in batches.
+ * Whatever of ours expected in the bill is left unmatched at the end is missing from the bill.
  */
 export class BillMatcher {
   private readonly day = { payment: new Map<string, Ours>(), refund: new Map<string, Ours>() };
+  /** Orders created around the day but not settled on it (not expected in the bill). */
+  private readonly around = new Map<string, Ours>();
   private readonly pending: BillTradeLine[] = [];
   readonly counts: ReconciliationCounts = {
     billLines: 0,
@@ -64,12 +73,20 @@ export class BillMatcher {
   async loadDay(from: Date, to: Date): Promise<void> {
     const payments = this.deps.payments
       .find(
-        { paidAt: { $gte: from, $lt: to } },
-        { outTradeNo: 1, amount: 1, status: 1, invoiceId: 1, transactionId: 1 },
+        {
+          $or: [
+            { paidAt: { $gte: from, $lt: to } },
+            { createdAt: { $gte: new Date(from.getTime() - ORDER_WINDOW_MS), $lt: to } },
+          ],
+        },
+        { outTradeNo: 1, amount: 1, status: 1, invoiceId: 1, transactionId: 1, paidAt: 1 },
       )
       .lean()
       .cursor();
-    for await (const p of payments) this.day.payment.set(p.outTradeNo, paymentOurs(p));
+    for await (const p of payments) {
+      const paidThatDay = p.paidAt !== null && p.paidAt >= from && p.paidAt < to;
+      (paidThatDay ? this.day.payment : this.around).set(p.outTradeNo, paymentOurs(p));
+    }
     const refunds = this.deps.refunds
       .find(
         { succeededAt: { $gte: from, $lt: to } },
@@ -87,12 +104,14 @@ export class BillMatcher {
     else this.billRefunded += line.amount;
     const map = this.day[line.kind];
     const no = numberOf(line);
-    const ours = map.get(no);
+    const ours = map.get(no) ?? (line.kind === 'payment' ? this.around.get(no) : undefined);
     if (ours) {
       map.delete(no);
+      this.around.delete(no);
       await this.compare(line, ours);
       return;
     }
+    if (line.kind === 'payment') return this.report('missing_ours', 'payment', line, null);
     this.pending.push(line);
     if (this.pending.length >= LOOKUP_BATCH) await this.flushPending();
   }
@@ -104,6 +123,7 @@ export class BillMatcher {
       for (const ours of this.day[subject].values()) await this.report('missing_bill', subject, null, ours);
     this.day.payment.clear();
     this.day.refund.clear();
+    this.around.clear();
   }
 
   private async compare(line: BillTradeLine, ours: Ours): Promise<void> {
@@ -119,16 +139,6 @@ export class BillMatcher {
     if (this.pending.length === 0) return;
     const batch = this.pending.splice(0, this.pending.length);
     const found = new Map<string, Ours>();
-    const payNos = batch.filter((l) => l.kind === 'payment').map(numberOf);
-    if (payNos.length) {
-      const rows = await this.deps.payments
-        .find(
-          { outTradeNo: { $in: payNos } },
-          { outTradeNo: 1, amount: 1, status: 1, invoiceId: 1, transactionId: 1 },
-        )
-        .lean();
-      for (const p of rows) found.set(`payment:${p.outTradeNo}`, paymentOurs(p));
-    }
     const refundNos = batch.filter((l) => l.kind === 'refund').map(numberOf);
     if (refundNos.length) {
       const rows = this.deps.refunds
@@ -138,10 +148,10 @@ export class BillMatcher {
         )
         .lean()
         .cursor();
-      for (const r of await this.outTradeNosOf(rows)) found.set(`refund:${r.no}`, r);
+      for (const r of await this.outTradeNosOf(rows)) found.set(r.no, r);
     }
     for (const line of batch) {
-      const ours = found.get(`${line.kind}:${numberOf(line)}`);
+      const ours = found.get(numberOf(line));
       if (ours) await this.compare(line, ours);
       else await this.report('missing_ours', line.kind, line, null);
     }

@@ -202,4 +202,8 @@ it('shows the KPI tiles the API computed, draws every chart, groups by owner and
   const figures = all.getWorksheet('指标')!;
   expect(figures.rowCount).toBe(1 + 1 + 2); // header, 全部, the two owners
   expect(all.getWorksheet('销售漏斗')).toBeDefined();
+
+  // Two customers are no history to fit a churn model on: the page says so instead of a number.
+  await page.locator('#churn-link').click();
+  await expectText(page.locator('#churn-model'), '暂无可靠的流失概率');
 });

@@ -51,7 +51,7 @@ export default defineAppConfig({
       ],
     },
     // Issue 8: the managers' dashboard (ECharts stays in this subpackage).
-    { root: 'pages/insights', pages: ['index', 'churn/index', 'anomalies/index'] },
+    { root: 'pages/insights', pages: ['index', 'churn/index', 'anomalies/index', 'records/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

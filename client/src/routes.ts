@@ -44,6 +44,7 @@ export const ROUTES = {
   insights: '/pages/insights/index',
   churnRisk: '/pages/insights/churn/index',
   anomalies: '/pages/insights/anomalies/index',
+  kpiRecords: '/pages/insights/records/index',
 } as const;
 
 const REGISTERED_PAGES: ReadonlySet<string> = new Set(Object.values(ROUTES));

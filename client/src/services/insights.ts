@@ -7,6 +7,8 @@ import type {
   ChurnPage,
   InsightsGroupBy,
   KpiFigures,
+  KpiRecord,
+  KpiRecordPage,
   KpiReport,
   KpisQuery,
 } from '@gantry/shared';
@@ -87,6 +89,51 @@ export async function openExport(kind: InsightsExport, query: ExportQuery): Prom
     fileType: 'xlsx',
   });
   if (status < 200 || status >= 300) throw new ApiError(status, 'BAD_RESPONSE', `导出失败（${status}）`);
+}
+
+/** The records behind a figure: `query` is the query string of the figure's `link`. */
+export function listKpiRecords(query: string, cursor?: string): Promise<KpiRecordPage> {
+  return http.get<KpiRecordPage>('/insights/records', { query: { ...parseQuery(query), limit: 50, cursor } });
+}
+
+/** `a=1&b=2` as an object (the mini-program has no URLSearchParams). */
+export function parseQuery(query: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of query.split('&')) {
+    const [k, v = ''] = pair.split('=');
+    if (k) out[decodeURIComponent(k)] = decodeURIComponent(v.replace(/\+/g, ' '));
+  }
+  return out;
+}
+
+/** The query string of a figure's `link` (an API path with filters). */
+export const linkQuery = (link: string) => link.slice(link.indexOf('?') + 1);
+
+export const RECORD_KIND_LABELS: Record<KpiRecord['kind'], string> = {
+  response_clock: '客户诉求',
+  contract: '合同',
+  project: '项目',
+  rating: '评价',
+  invoice: '账单',
+  opportunity: '商机',
+};
+
+/** How the record's own figure reads, by kind. */
+export function recordValue(r: KpiRecord): string {
+  if (r.value === null) return r.kind === 'response_clock' ? '未响应' : '—';
+  switch (r.kind) {
+    case 'response_clock':
+      return formatHours(r.value);
+    case 'project':
+      return `超期 ${formatDays(r.value)}`;
+    case 'rating':
+      return `${r.value} 星`;
+    case 'invoice':
+    case 'opportunity':
+      return formatFen(r.value);
+    default:
+      return String(r.value);
+  }
 }
 
 export function listChurn(query: { cursor?: string; flagged?: 'true' } = {}): Promise<ChurnPage> {

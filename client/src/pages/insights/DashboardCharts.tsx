@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components';
 import type { KpiReport, TrendPoint } from '@gantry/shared';
 import { Chart, barOption, funnelOption, lineOption } from '../../components/charts';
 import { AGING_ORDER, formatFen } from '../../services/insights';
+import { openRecords } from './KpiTiles';
 
 const yuanAxis = (v: number) => `¥${Math.round(v).toLocaleString('zh-CN')}`;
 
@@ -81,7 +82,12 @@ export function DashboardCharts({ report, agingAction }: { report: KpiReport; ag
       >
         <Chart id="aging-chart" option={agingChart} height={420} />
         {aging.map((a) => (
-          <View key={a.bucket} id={`aging-${a.bucket}`} className="insights-row">
+          <View
+            key={a.bucket}
+            id={`aging-${a.bucket}`}
+            className="insights-row"
+            onClick={() => openRecords({ title: `应收 · ${a.label}`, link: a.link })}
+          >
             <Text className="insights-row-label">{a.label}</Text>
             <Text>
               {formatFen(a.amount)} · {a.count} 张

@@ -1,6 +1,9 @@
 import { Text, View } from '@tarojs/components';
 import type { KpiFigures } from '@gantry/shared';
+import { platform } from '../../platform';
+import { ROUTES } from '../../routes';
 import {
+  linkQuery,
   LOWER_IS_BETTER,
   TILE_VALUE,
   formatDays,
@@ -16,6 +19,8 @@ interface Tile {
   title: string;
   value: string;
   meta: string;
+  /** The records behind the figure. */
+  link: string;
 }
 
 function tilesOf(f: KpiFigures): Tile[] {
@@ -25,30 +30,35 @@ function tilesOf(f: KpiFigures): Tile[] {
   return [
     {
       key: 'responseTime',
+      link: r.link,
       title: '客户响应时间（中位数）',
       value: formatHours(r.medianSeconds),
       meta: `平均 ${formatHours(r.avgSeconds)} · P90 ${formatHours(r.p90Seconds)} · ${r.count} 次响应，${r.unanswered} 条待响应`,
     },
     {
       key: 'repeatCustomers',
+      link: f.repeatCustomers.link,
       title: '复购率',
       value: formatShare(f.repeatCustomers.rate),
       meta: `签约客户 ${f.repeatCustomers.count} 位，其中复购 ${f.repeatCustomers.repeat} 位`,
     },
     {
       key: 'projectDuration',
+      link: d.link,
       title: '项目平均超期',
       value: formatDays(d.avgDaysOver),
       meta: `竣工 ${d.count} 个，按期 ${d.onTime} 个（${formatShare(d.onTimeShare)}）`,
     },
     {
       key: 'satisfaction',
+      link: f.satisfaction.link,
       title: '客户满意度',
       value: formatStars(f.satisfaction.average),
       meta: `${f.satisfaction.count} 条评价（满分 5 分）`,
     },
     {
       key: 'overdue',
+      link: rec.overdueLink,
       title: '逾期应收',
       value: formatFen(rec.overdueAmount),
       meta: `${rec.overdueCount} 张逾期 · 应收合计 ${formatFen(rec.openAmount)}（${rec.count} 张）`,
@@ -68,13 +78,19 @@ function trendOf(key: TileKey, current: KpiFigures, previous: KpiFigures | null)
   return { text: `较上期${now > before ? '↑' : '↓'}${change}`, tone: better ? 'good' : 'bad' };
 }
 
+/** Tapping a tile lists the records it counts. */
+export function openRecords(t: { title: string; link: string }) {
+  const q = encodeURIComponent(linkQuery(t.link));
+  void platform.navigateTo(`${ROUTES.kpiRecords}?q=${q}&title=${encodeURIComponent(t.title)}`);
+}
+
 export function KpiTiles({ figures, previous }: { figures: KpiFigures; previous: KpiFigures | null }) {
   return (
     <View id="kpi-tiles" className="insights-tiles">
       {tilesOf(figures).map((t) => {
         const trend = trendOf(t.key, figures, previous);
         return (
-          <View key={t.key} id={`kpi-${t.key}`} className="insights-tile">
+          <View key={t.key} id={`kpi-${t.key}`} className="insights-tile" onClick={() => openRecords(t)}>
             <Text className="insights-tile-title">{t.title}</Text>
             <Text id={`kpi-${t.key}-value`} className="insights-tile-value">
               {t.value}

@@ -118,7 +118,7 @@ const RECORD_PATHS: Record<Entry['kind'], string> = {
   response_clock: '/api/v1/projects/{projectId}',
   contract: '/api/v1/contracts/{id}',
   project: '/api/v1/projects/{id}',
-  rating: '/api/v1/projects/{projectId}/ratings',
+  rating: '/api/v1/projects/{projectId}/rating',
   invoice: '/api/v1/invoices/{id}',
   opportunity: '/api/v1/opportunities/{id}',
 };

@@ -206,4 +206,10 @@ it('shows the KPI tiles the API computed, draws every chart, groups by owner and
   // Two customers are no history to fit a churn model on: the page says so instead of a number.
   await page.locator('#churn-link').click();
   await expectText(page.locator('#churn-model'), '暂无可靠的流失概率');
+
+  // Back on the dashboard (still 王强's figures), a tile lists the records it counts: his one rating.
+  await page.goBack();
+  await page.locator('#kpi-satisfaction').click();
+  await expectText(page.locator('#records-total'), '共 1 条记录');
+  await expectText(page.locator('[id^="record-"]'), '3 星');
 });

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Measurement (not a test): the insights dashboard's first load. Starts the test system (API + H5
  * build + WeChat simulator) on a fresh database, seeds a history straight into the collections the

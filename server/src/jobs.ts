@@ -48,14 +48,16 @@ export interface JobServices {
 export function registerJobs(scheduler: Scheduler, services: JobServices, notices: NoticeModel): void {
   scheduler.register({
     name: 'contracts.mark-overdue',
-    description: '把过了到期日仍未付清的付款通知标记为逾期，并按逾期天数逐级提醒（客户、销售和财务、上级；每级只提醒一次，已约定付款安排的暂停）',
+    description:
+      '把过了到期日仍未付清的付款通知标记为逾期，并按逾期天数逐级提醒（客户、销售和财务、上级；每级只提醒一次，已约定付款安排的暂停）',
     cron: '0 30 9 * * *',
     timeoutMs: 15 * 60_000,
     run: ({ tick }) => services.overdue.run(tick),
   });
   scheduler.register({
     name: 'payments.reconcile',
-    description: '下载前一天的微信支付交易账单（10 点后发布，校验 SHA1），与我方支付和退款逐笔核对并生成对账报告',
+    description:
+      '下载前一天的微信支付交易账单（10 点后发布，校验 SHA1），与我方支付和退款逐笔核对并生成对账报告',
     cron: '0 30 10 * * *',
     timeoutMs: 30 * 60_000,
     run: ({ tick }) => services.reconciliation.runPrevious(tick),
@@ -146,7 +148,8 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
   });
   scheduler.register({
     name: 'insights.health-report',
-    description: '每周一为每位销售生成其客户的健康周报（评分和等级变化、逾期、低分评价、未关闭投诉、久未联系），推送企业微信和站内信',
+    description:
+      '每周一为每位销售生成其客户的健康周报（评分和等级变化、逾期、低分评价、未关闭投诉、久未联系），推送企业微信和站内信',
     cron: '0 30 8 * * 1',
     timeoutMs: 30 * 60_000,
     run: ({ tick }) => services.healthReports.buildWeek(tick),
@@ -160,7 +163,8 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
   });
   scheduler.register({
     name: 'insights.anomaly-scan',
-    description: '检查近 7 天的付款通知、付款、退款和变更报价，金额或时间明显偏离客户和公司历史的，提醒财务或客户负责人',
+    description:
+      '检查近 7 天的付款通知、付款、退款和变更报价，金额或时间明显偏离客户和公司历史的，提醒财务或客户负责人',
     cron: '0 0 7 * * *',
     timeoutMs: 30 * 60_000,
     run: ({ tick }) => services.anomalies.scan(tick),

@@ -26,6 +26,7 @@ export default defineAppConfig({
         'daily-log/index',
         'issues/index',
         'scan/index',
+        'weekly/index',
       ],
     },
     // Opened from a share link by people without an account.

@@ -22,6 +22,7 @@ export const ROUTES = {
   dailyLog: '/pages/projects/daily-log/index',
   siteIssues: '/pages/projects/issues/index',
   scan: '/pages/projects/scan/index',
+  weeklyReports: '/pages/projects/weekly/index',
   sharedProgress: '/pages/shared/index',
   changes: '/pages/changes/index',
   changeNew: '/pages/changes/new/index',

@@ -147,3 +147,20 @@ export function listWeeklyReports(projectId: string, cursor?: string): Promise<P
     query: { cursor },
   });
 }
+
+export function getWeeklyReport(id: string): Promise<WeeklyReportView> {
+  return http.get<WeeklyReportView>(`/weekly-reports/${enc(id)}`);
+}
+
+/** One tap by the PM; sending a sent report answers it unchanged. */
+export function sendWeeklyReport(id: string): Promise<WeeklyReportView> {
+  return http.post<WeeklyReportView>(`/weekly-reports/${enc(id)}/send`);
+}
+
+export function getWeeklyReportSettings(): Promise<{ autoSend: boolean }> {
+  return http.get<{ autoSend: boolean }>('/weekly-reports/settings');
+}
+
+export function setWeeklyReportAutoSend(autoSend: boolean): Promise<{ autoSend: boolean }> {
+  return http.put<{ autoSend: boolean }>('/weekly-reports/settings', { autoSend });
+}

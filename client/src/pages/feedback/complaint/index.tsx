@@ -107,7 +107,8 @@ function Actions({ c, onDone }: { c: Complaint; onDone: (c: Complaint) => void }
           label="填写处理结果"
           prompt="处理结果"
           busy={busy}
-          onSend={(text) => act(() => resolveComplaint(c.id, text), '已提交处理结果')}
+          photosOf={c.projectId}
+          onSend={(text, photoIds) => act(() => resolveComplaint(c.id, text, photoIds), '已提交处理结果')}
         />
       )}
       {customer && c.status === 'resolved' && (

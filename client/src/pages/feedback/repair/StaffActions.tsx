@@ -77,7 +77,10 @@ export function StaffActions({ repair: r, act, busy }: { repair: Repair; act: Ac
           prompt="维修说明"
           type="primary"
           busy={busy}
-          onSend={(note) => act({ action: 'fix', body: { note, photoIds: [] } }, '已记录，等待客户确认')}
+          photosOf={r.projectId}
+          onSend={(note, photoIds) =>
+            act({ action: 'fix', body: { note, photoIds } }, '已记录，等待客户确认')
+          }
         />
       )}
       {(s === 'submitted' || s === 'triaged' || s === 'scheduled' || s === 'reopened') && (

@@ -34,11 +34,14 @@ interface Entry {
 function entriesFor(staff: boolean, projectId: string): Entry[] {
   const q = `?id=${encodeURIComponent(projectId)}`;
   const gallery = { key: 'gallery', label: '相册', page: `${ROUTES.projectGallery}${q}` };
-  if (!staff) return [gallery, { key: 'share', label: '分享进度', page: `${ROUTES.projectShare}${q}` }];
+  const weekly = { key: 'weekly', label: '周报', page: `${ROUTES.weeklyReports}${q}` };
+  if (!staff)
+    return [gallery, weekly, { key: 'share', label: '分享进度', page: `${ROUTES.projectShare}${q}` }];
   return [
     { key: 'daily-log', label: '施工日志', page: `${ROUTES.dailyLog}${q}` },
     { key: 'issues', label: '现场问题', page: `${ROUTES.siteIssues}${q}` },
     gallery,
+    weekly,
   ];
 }
 

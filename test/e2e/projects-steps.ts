@@ -13,6 +13,7 @@ export interface Cast {
   projectId: string;
   milestones: MilestoneView[];
   engineer: { username: string; password: string; token: string };
+  pm: { username: string; password: string; token: string };
   openid: string;
 }
 
@@ -50,6 +51,7 @@ export function projectSteps(h5: H5) {
       projectId,
       milestones: list.body.items,
       engineer: { username: engineer.username, password: engineer.password, token: engineerToken },
+      pm: { username: pm.username, password: pm.password, token: pmToken },
       openid,
     };
   }
@@ -61,13 +63,17 @@ export function projectSteps(h5: H5) {
     await h5.page.reload();
   }
 
-  async function signInEngineer(user: { username: string; password: string }): Promise<void> {
+  /** Staff sign-in; `title` is the role's home title (the engineer's by default). */
+  async function signInEngineer(
+    user: { username: string; password: string },
+    title = '现场工作台',
+  ): Promise<void> {
     await freshLogin();
     await button('staff-entry').click({ timeout: UI_TIMEOUT });
     await h5.input('username-input').fill(user.username);
     await h5.input('password-input').fill(user.password);
     await button('staff-login').click();
-    await expectText(h5.page.locator('.home-title'), '现场工作台');
+    await expectText(h5.page.locator('.home-title'), title);
   }
 
   async function signInCustomer(openid: string, subscribeDecision: 'accept' | 'reject'): Promise<void> {

@@ -284,3 +284,40 @@ it('the customer rejects a submitted milestone with a reason and a photo; it goe
     comment: '基础东侧有蜂窝麻面，请修补',
   });
 });
+
+it('the PM reviews the weekly draft and sends it with one tap; the customer then sees it', async () => {
+  const c = await cast('week');
+  const sys = h5.system;
+  const activated = await sys.api.request('PATCH', `/api/v1/projects/${c.projectId}`, {
+    token: c.pm.token,
+    body: { status: 'active' },
+  });
+  expect(activated.status).toBe(200);
+  const run = await sys.server.container.scheduler.runTick('projects.weekly-reports', new Date());
+  expect(run?.outcome).toBe('succeeded');
+  const drafts = await sys.api.get(`/api/v1/projects/${c.projectId}/weekly-reports`, c.pm.token);
+  expect(drafts.body.items).toHaveLength(1);
+  const reportId = drafts.body.items[0].id as string;
+  const customerToken = await sys.loginWechat(c.openid);
+  const before = await sys.api.get(`/api/v1/projects/${c.projectId}/weekly-reports`, customerToken);
+  expect(before.body.items).toHaveLength(0);
+
+  await signInEngineer(c.pm, '项目经理工作台');
+  await h5.page.goto(`${sys.baseUrl}/#/pages/projects/home/index?id=${c.projectId}`);
+  await h5.page.locator('#project-entry-weekly').click({ timeout: UI_TIMEOUT });
+  await expectText(h5.page.locator(`#weekly-status-${reportId}`), '草稿');
+  await h5.page.locator('#weekly-auto-send').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await button(`weekly-toggle-${reportId}`).click();
+  await expectText(h5.page.locator(`#weekly-body-${reportId}`), '下周计划');
+  const sent = h5.page.waitForResponse((res) =>
+    res.url().endsWith(`/api/v1/weekly-reports/${reportId}/send`),
+  );
+  await button(`weekly-send-${reportId}`).click();
+  expect((await sent).status()).toBe(200);
+  await expectText(h5.page.locator(`#weekly-status-${reportId}`), '已发送');
+  await screenshot('projects-weekly-sent');
+
+  const after = await sys.api.get(`/api/v1/weekly-reports/${reportId}`, customerToken);
+  expect(after.status).toBe(200);
+  expect(after.body).toMatchObject({ status: 'sent', autoSent: false, sentBy: { name: '项目经理张伟' } });
+});

@@ -5,6 +5,11 @@ import { PhotoGrid } from '../../../components/projects/PhotoGrid';
 import { Button } from '../../../components/ui';
 import { formatDate, formatDateTime, sendWeeklyReport, varianceText } from '../../../services/projects';
 
+/** `weekEnd` is the next Monday 00:00 (exclusive): the week's last day is the Sunday before it. */
+function lastDayOf(weekEnd: string): string {
+  return formatDate(new Date(new Date(weekEnd).getTime() - 1).toISOString());
+}
+
 const SEVERITY_LABELS: Record<string, string> = { low: '低', medium: '中', high: '高', critical: '紧急' };
 
 interface ReportCardProps {
@@ -69,7 +74,7 @@ export function ReportCard({ report, canSend, onChanged }: ReportCardProps) {
     <View id={`weekly-item-${id}`} className="project-card">
       <View className="project-row" onClick={() => setOpen(!open)}>
         <Text className="project-name">
-          {formatDate(report.weekStart)} ~ {formatDate(report.weekEnd)}
+          {formatDate(report.weekStart)} ~ {lastDayOf(report.weekEnd)}
         </Text>
         <Text id={`weekly-status-${id}`} className="project-tag">
           {report.status === 'sent' ? '已发送' : '草稿'}

@@ -69,3 +69,8 @@ export class AuditLog {
     return this.model.find({ resource, resourceId }).sort({ at: -1 }).limit(limit).lean();
   }
 }
+
+/** What an audit entry keeps of an update: the fields as set, id arrays (photos…) as strings. */
+export function auditableFields(set: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(set).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : v]));
+}

@@ -12,7 +12,7 @@ import {
   type Page,
   type ResolveComplaintInput,
 } from '@gantry/shared';
-import type { AuditLog } from '../../core/audit';
+import { auditableFields, type AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors';
@@ -216,7 +216,7 @@ export class ComplaintService {
         `complaint.${event}`,
         doc._id,
         { status: doc.status },
-        auditable(set),
+        auditableFields(set),
         requestId,
       );
       return { ...doc, ...set } as ComplaintDoc;
@@ -274,9 +274,4 @@ export class ComplaintService {
       requestId,
     });
   }
-}
-
-/** What an audit entry keeps of an update: the fields, photo ids as strings. */
-function auditable(set: Partial<ComplaintDoc>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(set).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : v]));
 }

@@ -16,7 +16,7 @@ import {
   type StaffRole,
   type TriageRepairInput,
 } from '@gantry/shared';
-import type { AuditLog } from '../../core/audit';
+import { auditableFields, type AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors';
@@ -258,10 +258,7 @@ export class RepairService {
       const set = { ...(await mutate(doc, now)), status: to };
       await retryTransient(() => this.deps.repairs.updateOne({ _id: doc._id }, { $set: set }));
       const before = { status: doc.status };
-      const logged = Object.fromEntries(
-        Object.entries(set).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : v]),
-      );
-      await this.audit(actor, `repair.${to}`, doc._id, before, logged, requestId);
+      await this.audit(actor, `repair.${to}`, doc._id, before, auditableFields(set), requestId);
       return { ...doc, ...set } as RepairDoc;
     });
     // A moved visit is a new notice; everything else happens once per round.

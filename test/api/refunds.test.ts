@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { TestSystem } from '../support/system';
 import { startTestSystem } from '../support/system';
 import { notification, payerWithInvoice, payFor, postNotify } from '../support/pay';
+import { tradeNoFor } from '../../server/src/modules/payments/payment.view';
 
 let sys: TestSystem;
 let finance: { id: string; token: string };
@@ -203,5 +204,56 @@ describe('refunds', () => {
       if (refunded !== 7_000) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(refunded).toBe(7_000);
+  });
+
+  it('a refund whose notification was answered but whose follow-up was lost is finished by the settle job', async () => {
+    const p = await paid(40_000);
+    const { refunds, paymentLedger, payments } = sys.server.container.models;
+    const services = sys.server.container.services;
+    const payment = (await payments.findById(p.paymentId).lean())!;
+    // a refund WeChat has applied (the simulator never heard of it, so only our ledger can tell)
+    const _id = new Types.ObjectId();
+    await refunds.create({
+      _id,
+      paymentId: payment._id,
+      invoiceId: payment.invoiceId,
+      customerId: payment.customerId,
+      outRefundNo: tradeNoFor('R', _id),
+      amount: 15_000,
+      reason: '退还部分材料款',
+      status: 'processing',
+      requestedBy: new Types.ObjectId(finance.id),
+      requestedByName: '财务',
+      needsApproval: false,
+      approvals: [],
+    });
+    // what answering its notification does, then the process dies before the follow-up
+    const { applied } = await services.refunds.apply({
+      outRefundNo: tradeNoFor('R', _id),
+      outTradeNo: p.outTradeNo,
+      transactionId: payment.transactionId!,
+      refundId: '50300000000000000000001',
+      total: 40_000,
+      mchId: sys.config.payments.wechatPay!.mchId,
+      amount: 15_000,
+      status: 'SUCCESS',
+      successTime: new Date(),
+    });
+    expect(applied).toBe(true);
+    expect((await refundOf(String(_id))).body.status).toBe('processing');
+    expect((await invoiceOf(p.invoiceId))?.refundedAmount).toBe(0);
+
+    const run = await services.paymentSettleJob.run();
+    expect(run.refunds).toBeGreaterThanOrEqual(1);
+    expect((await refundOf(String(_id))).body).toMatchObject({
+      status: 'succeeded',
+      refundId: '50300000000000000000001',
+    });
+    expect(await invoiceOf(p.invoiceId)).toMatchObject({ refundedAmount: 15_000, status: 'partially_paid' });
+    expect((await payments.findById(p.paymentId).lean())?.refundedAmount).toBe(15_000);
+    // run again: nothing is applied twice
+    await services.paymentSettleJob.run();
+    expect(await paymentLedger.countDocuments({ refundId: _id })).toBe(1);
+    expect((await invoiceOf(p.invoiceId))?.refundedAmount).toBe(15_000);
   });
 });

@@ -18,6 +18,8 @@ export interface LedgerEntryDoc {
   amount: number;
   /** WeChat's transaction id (payments) or refund id (refunds). */
   wechatId: string;
+  /** Payments: the payer WeChat reported (kept here until the payment itself is marked paid). */
+  payerOpenid?: string | null;
   at: Date;
   createdAt: Date;
 }
@@ -31,6 +33,7 @@ const ledgerSchema = new Schema<LedgerEntryDoc>(
     refundId: { type: Schema.Types.ObjectId, default: null },
     amount: { type: Number, required: true },
     wechatId: { type: String, required: true },
+    payerOpenid: { type: String, default: null },
     at: { type: Date, required: true },
   },
   { collection: 'payment_ledger', timestamps: { createdAt: true, updatedAt: false } },
@@ -71,6 +74,11 @@ export class MongoPaymentLedger implements PaymentLedger {
   async refundedOfPayment(paymentId: Types.ObjectId | string): Promise<number> {
     const rows = await this.entries.find({ paymentId, kind: 'refund' }, { amount: 1 }).lean();
     return rows.reduce((sum, r) => sum + r.amount, 0);
+  }
+
+  /** One entry by its key (a unique-index read), or null when that money has not moved. */
+  async entry(key: string): Promise<LedgerEntryDoc | null> {
+    return this.entries.findOne({ key }).lean<LedgerEntryDoc>();
   }
 
   /** Writes the entry once; true when this call wrote it, false when it was already there. */

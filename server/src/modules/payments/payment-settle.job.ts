@@ -1,5 +1,6 @@
 import type { Logger } from '../../core/logger';
 import { PayApiError, type WechatPay } from '../../integrations/wechat/pay';
+import type { MongoPaymentLedger } from './payment-ledger';
 import type { PaymentSettlement } from './payment-settlement';
 import type { PaymentDoc, PaymentModel } from './payment.model';
 import type { RefundDoc, RefundModel } from './refund.model';
@@ -8,6 +9,7 @@ import type { RefundService } from './refund.service';
 export interface SettleJobDeps {
   payments: PaymentModel;
   refunds: RefundModel;
+  ledger: Pick<MongoPaymentLedger, 'entry'>;
   settlement: PaymentSettlement;
   refundService: RefundService;
   pay: WechatPay | null;
@@ -38,6 +40,12 @@ export class PaymentSettleJob {
       .limit(BATCH)
       .lean<PaymentDoc[]>();
     for (const p of open) {
+      // Settled already (its notification was answered) but the process died before the follow-up.
+      if (await this.d.ledger.entry(`payment:${p.outTradeNo}`)) {
+        await this.d.settlement.finish(String(p._id));
+        out.finished += 1;
+        continue;
+      }
       const r = await this.settleOne(this.d.pay, p, now).catch((err) => {
         this.d.logger.warn({ err, outTradeNo: p.outTradeNo }, 'settle: order query failed');
         return null;
@@ -46,7 +54,7 @@ export class PaymentSettleJob {
       if (r === 'closed') out.closed += 1;
     }
     out.refunds = await this.settleRefunds(this.d.pay, before);
-    out.finished = await this.finishOwed(before);
+    out.finished += await this.finishOwed(before);
     return out;
   }
 
@@ -84,6 +92,11 @@ export class PaymentSettleJob {
     let n = 0;
     for (const r of processing) {
       try {
+        if (await this.d.ledger.entry(`refund:${r.outRefundNo}`)) {
+          await this.d.refundService.finish(String(r._id));
+          n += 1;
+          continue;
+        }
         const gr = await pay.queryRefund(r.outRefundNo);
         if (!gr)
           await this.d.refundService.execute(r); // never reached WeChat: ask again (same out_refund_no)

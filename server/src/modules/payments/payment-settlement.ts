@@ -7,6 +7,7 @@ import type { GatewayTransaction } from '../../integrations/wechat/pay';
 import type { InvoiceService } from '../contracts/invoice.service';
 import type { MongoPaymentLedger } from './payment-ledger';
 import type { PaymentDoc, PaymentModel } from './payment.model';
+import { idOfTradeNo } from './payment.view';
 
 export interface PaymentSettlementDeps {
   payments: PaymentModel;
@@ -31,47 +32,34 @@ export class SettlementRefused extends AppError {
 
 /**
  * Applies "WeChat says this order is paid" exactly once, from a notification or from the settle
- * job's query (one code path). The ledger's unique entry decides who applies the money; the payment's
- * own fields are then set idempotently. The follow-up (invoice, notice) runs in `finish`, which the
- * notification schedules after its answer and the settle job repeats until `effectsDoneAt` is set.
+ * job's query (one code path). The answer to WeChat waits only for what makes the money safe: the
+ * order read by primary key, the checks, the ledger's unique entry (whoever inserts it applies the
+ * money; every other delivery finds it) and its audit entry — inserts, which stay fast on FerretDB
+ * v1 where every update reads the whole collection. The payment's own status, the invoice and the
+ * notice follow in `finish`, which the notification schedules after its answer and the settle job
+ * repeats until `effectsDoneAt` is set.
  */
 export class PaymentSettlement {
   constructor(private readonly d: PaymentSettlementDeps) {}
 
   async settle(tx: GatewayTransaction): Promise<{ payment: PaymentDoc; applied: boolean }> {
-    const payment = await this.d.payments.findOne({ outTradeNo: tx.outTradeNo }).lean<PaymentDoc>();
+    const payment = await this.order(tx.outTradeNo);
     if (!payment) throw new SettlementRefused(404, '订单不存在', { outTradeNo: tx.outTradeNo });
     this.check(payment, tx);
-    // A re-delivery of what is already applied: nothing to write (the ledger entry would refuse it anyway).
+    // A re-delivery of what is already applied and finished: nothing to write.
     if (payment.status === 'paid' && payment.transactionId === tx.transactionId)
       return { payment, applied: false };
-    const paidAt = tx.successTime ?? new Date();
     const applied = await this.d.ledger.record({
-      key: `payment:${payment.outTradeNo}`,
+      key: ledgerKey(payment),
       kind: 'payment',
       invoiceId: payment.invoiceId,
       paymentId: payment._id,
       refundId: null,
       amount: payment.amount,
       wechatId: tx.transactionId!,
-      at: paidAt,
+      payerOpenid: tx.payerOpenid ?? payment.payerOpenid,
+      at: tx.successTime ?? new Date(),
     });
-    if (payment.status !== 'paid' || payment.transactionId !== tx.transactionId) {
-      await retryTransient(() =>
-        this.d.payments.updateOne(
-          { _id: payment._id },
-          {
-            $set: {
-              status: 'paid',
-              transactionId: tx.transactionId,
-              paidAt,
-              payerOpenid: tx.payerOpenid ?? payment.payerOpenid,
-              lastError: null,
-            },
-          },
-        ),
-      );
-    }
     if (applied)
       await this.d.audit.record({
         actor: null,
@@ -82,6 +70,14 @@ export class PaymentSettlement {
         after: { status: 'paid', transactionId: tx.transactionId, amount: payment.amount },
       });
     return { payment, applied };
+  }
+
+  /** Our order by the id inside its number (a primary-key read); numbers of the older form by field. */
+  private async order(outTradeNo: string): Promise<PaymentDoc | null> {
+    const id = idOfTradeNo('P', outTradeNo);
+    if (!id) return this.d.payments.findOne({ outTradeNo }).lean<PaymentDoc>();
+    const payment = await this.d.payments.findById(id).lean<PaymentDoc>();
+    return payment?.outTradeNo === outTradeNo ? payment : null;
   }
 
   /** mchid / appid / amount / state checked against our order; a mismatch changes nothing. */
@@ -100,10 +96,32 @@ export class PaymentSettlement {
     throw new SettlementRefused(400, `通知与订单不符：${problems.join(', ')}`, { problems });
   }
 
-  /** The work after the answer: invoice recalculated from the ledger, the receipt notice, then marked done. */
+  /**
+   * The work after the answer: the payment marked paid, the invoice recalculated from the ledger,
+   * the receipt notice (its handlers read the payment as paid), then marked done. Nothing happens
+   * for an order the ledger does not hold (not settled); every step is idempotent, so a repeat after
+   * a crash finishes what is owed.
+   */
   async finish(paymentId: string): Promise<void> {
     const payment = await this.d.payments.findById(paymentId).lean<PaymentDoc>();
-    if (!payment || payment.status !== 'paid' || payment.effectsDoneAt) return;
+    if (!payment || payment.effectsDoneAt) return;
+    const entry = await this.d.ledger.entry(ledgerKey(payment));
+    if (!entry) return;
+    if (payment.status !== 'paid' || payment.transactionId !== entry.wechatId)
+      await retryTransient(() =>
+        this.d.payments.updateOne(
+          { _id: payment._id },
+          {
+            $set: {
+              status: 'paid',
+              transactionId: entry.wechatId,
+              paidAt: entry.at,
+              payerOpenid: entry.payerOpenid ?? payment.payerOpenid,
+              lastError: null,
+            },
+          },
+        ),
+      );
     const invoice = await this.d.invoices.recalculate(String(payment.invoiceId));
     await this.d.events.publish(
       'payment.succeeded',
@@ -113,7 +131,7 @@ export class PaymentSettlement {
         invoiceId: String(payment.invoiceId),
         invoiceNo: invoice.number,
         amount: payment.amount,
-        paidAt: payment.paidAt ? new Date(payment.paidAt).toISOString() : null,
+        paidAt: new Date(entry.at).toISOString(),
       },
       { id: `payment.succeeded:${String(payment._id)}` },
     );
@@ -122,3 +140,5 @@ export class PaymentSettlement {
     );
   }
 }
+
+const ledgerKey = (payment: Pick<PaymentDoc, 'outTradeNo'>) => `payment:${payment.outTradeNo}`;

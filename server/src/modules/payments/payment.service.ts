@@ -14,7 +14,7 @@ import type { InvoiceDoc } from '../contracts/invoice.model';
 import type { InvoiceService } from '../contracts/invoice.service';
 import type { PaymentSettlement } from './payment-settlement';
 import type { PaymentDoc, PaymentModel } from './payment.model';
-import { newTradeNo, toPayment } from './payment.view';
+import { toPayment, tradeNoFor } from './payment.view';
 
 export interface PaymentServiceDeps {
   payments: PaymentModel;
@@ -82,17 +82,19 @@ export class PaymentService {
     requestId?: string,
   ): Promise<PaymentDoc | null> {
     let payment: PaymentDoc;
+    const _id = new Types.ObjectId();
     try {
       payment = (
         await retryTransient(() =>
           this.d.payments.create({
+            _id,
             invoiceId: invoice._id,
             invoiceNumber: invoice.number,
             customerId: invoice.customerId,
             portalAccountId: new Types.ObjectId(actor.id),
             idempotencyKey,
             amount,
-            outTradeNo: newTradeNo('P'),
+            outTradeNo: tradeNoFor('P', _id),
             status: 'created',
             payerOpenid: openid,
             description: `工程款 ${invoice.number}`.slice(0, 127),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
 import type { Payment, Refund } from '@gantry/shared';
 import type { PaymentDoc } from './payment.model';
 import type { RefundDoc } from './refund.model';
@@ -45,9 +45,18 @@ export function toRefund(r: RefundDoc): Refund {
   };
 }
 
-/** Our order numbers: a letter, the UTC date and 16 random hex digits (≤ 32 chars, WeChat's limit). */
-export function newTradeNo(prefix: 'P' | 'R'): string {
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
-  const rand = randomBytes(8).toString('hex');
-  return `${prefix}${day}${rand}`;
+/**
+ * Our order numbers: a letter, `I`, and the record's own id (26 characters; WeChat allows 6–32 of
+ * `[0-9A-Za-z_|*-]`). A notification then finds its order by primary key: on FerretDB v1 that is
+ * the one lookup that does not read the whole collection, and the answer to WeChat waits for it.
+ * The `I` keeps them apart from the older dated form (`P20261128…`, all hex digits after the letter).
+ */
+export function tradeNoFor(prefix: 'P' | 'R', id: Types.ObjectId): string {
+  return `${prefix}I${id.toHexString()}`;
+}
+
+/** The record id inside one of our order numbers; null for a number in another form. */
+export function idOfTradeNo(prefix: 'P' | 'R', tradeNo: string): Types.ObjectId | null {
+  const m = /^([PR])I([0-9a-f]{24})$/.exec(tradeNo);
+  return m && m[1] === prefix ? new Types.ObjectId(m[2]) : null;
 }

@@ -15,7 +15,7 @@ import type { MongoPaymentLedger } from './payment-ledger';
 import { SettlementRefused } from './payment-settlement';
 import type { PaymentDoc, PaymentModel } from './payment.model';
 import type { RefundDoc, RefundModel } from './refund.model';
-import { newTradeNo, toRefund } from './payment.view';
+import { idOfTradeNo, toRefund, tradeNoFor } from './payment.view';
 
 export interface RefundServiceDeps {
   payments: PaymentModel;
@@ -62,13 +62,15 @@ export class RefundService {
       if (held + input.amount > payment.amount)
         throw new AppError('REFUND_EXCEEDS_PAID', undefined, { refundable: payment.amount - held });
       const needsApproval = input.amount > this.d.approvalThreshold;
+      const _id = new Types.ObjectId();
       return (
         await retryTransient(() =>
           this.d.refunds.create({
+            _id,
             paymentId: payment._id,
             invoiceId: payment.invoiceId,
             customerId: payment.customerId,
-            outRefundNo: newTradeNo('R'),
+            outRefundNo: tradeNoFor('R', _id),
             amount: input.amount,
             reason: input.reason,
             status: needsApproval ? 'pending_approval' : 'processing',
@@ -191,7 +193,13 @@ export class RefundService {
         reason: refund.reason,
         notifyUrl: this.d.notifyUrl,
       });
-      await this.apply(answer);
+      const { applied } = await this.apply(answer);
+      // WeChat refunded at once: finish now rather than wait for the notification (the settle job
+      // finishes it if this fails).
+      if (applied)
+        await this.finish(String(refund._id)).catch((err: unknown) =>
+          this.d.logger.warn({ err, outRefundNo: refund.outRefundNo }, 'refund follow-up failed'),
+        );
     } catch (err) {
       if (!(err instanceof PayApiError)) {
         await this.d.refunds.updateOne({ _id: refund._id }, { $set: { lastError: (err as Error).message } });
@@ -218,19 +226,19 @@ export class RefundService {
   }
 
   /**
-   * WeChat's word on a refund (notification, apply answer or query): SUCCESS applied once through the
-   * ledger's unique entry, ABNORMAL → failed, CLOSED → closed; PROCESSING only records the refund id.
+   * WeChat's word on a refund (notification, apply answer or query). SUCCESS is applied once through
+   * the ledger's unique entry (and audited) — inserts only, so a notification is answered fast; the
+   * refund's own status follows in `finish`. ABNORMAL → failed, CLOSED → closed; PROCESSING only
+   * records the refund id.
    */
   async apply(gr: GatewayRefund): Promise<{ refund: RefundDoc; applied: boolean }> {
-    const refund = await this.d.refunds.findOne({ outRefundNo: gr.outRefundNo }).lean<RefundDoc>();
+    const refund = await this.refundOf(gr.outRefundNo);
     if (!refund) throw new SettlementRefused(404, '退款单不存在', { outRefundNo: gr.outRefundNo });
     if ((gr.mchId !== null && gr.mchId !== this.d.mchId) || gr.amount !== refund.amount)
       throw new SettlementRefused(400, '退款通知与退款单不符');
-    const set: Record<string, unknown> = { refundId: gr.refundId || refund.refundId };
-    let applied = false;
     if (gr.status === 'SUCCESS') {
-      applied = await this.d.ledger.record({
-        key: `refund:${refund.outRefundNo}`,
+      const applied = await this.d.ledger.record({
+        key: ledgerKey(refund),
         kind: 'refund',
         invoiceId: refund.invoiceId,
         paymentId: refund.paymentId,
@@ -239,32 +247,66 @@ export class RefundService {
         wechatId: gr.refundId,
         at: gr.successTime ?? new Date(),
       });
-      Object.assign(set, {
-        status: 'succeeded',
-        succeededAt: refund.succeededAt ?? gr.successTime ?? new Date(),
-        lastError: null,
-      });
-    } else if (gr.status === 'ABNORMAL' || gr.status === 'CLOSED') {
-      if (refund.status !== 'succeeded') set.status = gr.status === 'ABNORMAL' ? 'failed' : 'closed';
+      if (applied)
+        await this.d.audit.record({
+          actor: null,
+          action: 'refund.succeeded',
+          resource: 'refund',
+          resourceId: refund._id,
+          before: { status: refund.status },
+          after: { status: 'succeeded', refundId: gr.refundId },
+        });
+      return { refund, applied };
     }
+    const set: Record<string, unknown> = {};
+    if (gr.refundId && gr.refundId !== refund.refundId) set.refundId = gr.refundId;
+    if ((gr.status === 'ABNORMAL' || gr.status === 'CLOSED') && refund.status !== 'succeeded')
+      set.status = gr.status === 'ABNORMAL' ? 'failed' : 'closed';
+    if (Object.keys(set).length === 0) return { refund, applied: false };
     await retryTransient(() => this.d.refunds.updateOne({ _id: refund._id }, { $set: set }));
-    if (applied || (set.status && set.status !== refund.status && set.status !== 'succeeded'))
+    if (set.status && set.status !== refund.status)
       await this.d.audit.record({
         actor: null,
-        action: applied ? 'refund.succeeded' : `refund.${String(set.status)}`,
+        action: `refund.${String(set.status)}`,
         resource: 'refund',
         resourceId: refund._id,
         before: { status: refund.status },
-        after: { status: set.status ?? refund.status, refundId: gr.refundId },
+        after: { status: set.status, refundId: gr.refundId },
       });
-    const after = await this.d.refunds.findById(refund._id).lean<RefundDoc>();
-    return { refund: after ?? refund, applied };
+    return { refund: { ...refund, ...set } as RefundDoc, applied: false };
   }
 
-  /** After a success: the payment's refunded total and the invoice from the ledger, the notice, then done. */
+  /** Our refund by the id inside its number (a primary-key read); numbers of the older form by field. */
+  private async refundOf(outRefundNo: string): Promise<RefundDoc | null> {
+    const id = idOfTradeNo('R', outRefundNo);
+    if (!id) return this.d.refunds.findOne({ outRefundNo }).lean<RefundDoc>();
+    const refund = await this.d.refunds.findById(id).lean<RefundDoc>();
+    return refund?.outRefundNo === outRefundNo ? refund : null;
+  }
+
+  /**
+   * After a success: the refund marked succeeded, the payment's refunded total and the invoice from
+   * the ledger, the notice, then done. Nothing happens for a refund the ledger does not hold.
+   */
   async finish(refundId: string): Promise<void> {
     const refund = await this.d.refunds.findById(refundId).lean<RefundDoc>();
-    if (!refund || refund.status !== 'succeeded' || refund.effectsDoneAt) return;
+    if (!refund || refund.effectsDoneAt) return;
+    const entry = await this.d.ledger.entry(ledgerKey(refund));
+    if (!entry) return;
+    if (refund.status !== 'succeeded')
+      await retryTransient(() =>
+        this.d.refunds.updateOne(
+          { _id: refund._id },
+          {
+            $set: {
+              status: 'succeeded',
+              refundId: entry.wechatId,
+              succeededAt: entry.at,
+              lastError: null,
+            },
+          },
+        ),
+      );
     const refunded = await this.d.ledger.refundedOfPayment(refund.paymentId);
     await retryTransient(() =>
       this.d.payments.updateOne({ _id: refund.paymentId }, { $set: { refundedAmount: refunded } }),
@@ -293,3 +335,5 @@ export class RefundService {
     return toRefund(refund);
   }
 }
+
+const ledgerKey = (refund: Pick<RefundDoc, 'outRefundNo'>) => `refund:${refund.outRefundNo}`;

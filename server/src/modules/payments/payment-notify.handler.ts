@@ -42,6 +42,8 @@ function fail(ctx: Context, status: number, message: string): void {
 export function paymentNotifyHandler(d: NotifyHandlerDeps): Middleware {
   return async (ctx: Context, next: Next) => {
     if (ctx.method !== 'POST' || !NOTIFY_PATHS.includes(ctx.path)) return next();
+    const answered = d.followUps.answer();
+    ctx.res.once('close', answered);
     try {
       if (!d.verifier) return fail(ctx, 503, '微信支付尚未配置');
       const notification = await d.verifier.open({

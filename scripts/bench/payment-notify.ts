@@ -4,12 +4,13 @@
  * in flight, against a whole Gantry (FerretDB, Redis, WeChat simulator) on loopback. Prints the
  * throughput, latency percentiles, the answers, and how many payments ended paid (exactly once).
  *
- *   npx tsx scripts/bench/payment-notify.ts [--notifications 1000] [--concurrency 50]
+ *   npx tsx scripts/bench/payment-notify.ts [--notifications 1000] [--concurrency 50] [--wait-seconds 900]
  */
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { notification, postNotify, transactionResource } from '../../test/support/pay';
 import { startTestSystem } from '../../test/support/system';
+import { tradeNoFor } from '../../server/src/modules/payments/payment.view';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,9 +28,10 @@ async function main() {
     const { invoices, payments } = sys.server.container.models;
     const customerId = new Types.ObjectId();
     const tag = randomBytes(3).toString('hex');
-    const orders = Array.from({ length: n }, (_, i) => ({
+    const orders = Array.from({ length: n }, () => new Types.ObjectId()).map((_id, i) => ({
+      _id,
+      outTradeNo: tradeNoFor('P', _id),
       invoiceId: new Types.ObjectId(),
-      outTradeNo: `NB${tag}${String(i).padStart(6, '0')}`,
       amount: 10_000 + i,
       openid: 'o_bench_payer',
     }));
@@ -51,6 +53,7 @@ async function main() {
     );
     await payments.insertMany(
       orders.map((o, i) => ({
+        _id: o._id,
         invoiceId: o.invoiceId,
         customerId,
         portalAccountId: customerId,
@@ -88,14 +91,26 @@ async function main() {
       `latency ms: p50 ${pct(latencies, 50).toFixed(0)}, p95 ${pct(latencies, 95).toFixed(0)}, p99 ${pct(latencies, 99).toFixed(0)}, max ${latencies[latencies.length - 1]!.toFixed(0)}`,
     );
     console.log(`answers: ${JSON.stringify(Object.fromEntries(answers))}`);
-    // The follow-up work runs after the answer; give it a moment, then count what was applied.
-    await new Promise((r) => setTimeout(r, 5000));
-    const paid = await payments.countDocuments({
-      outTradeNo: { $in: orders.map((o) => o.outTradeNo) },
+    const ledger = await sys.server.container.models.paymentLedger.countDocuments({ kind: 'payment' });
+    console.log(`ledger entries (money applied) when the last answer was sent: ${ledger}/${n}`);
+    // The payment status, invoice and notice follow after the answer (a few at a time); wait for
+    // them and say how long the tail took, then check each order was applied exactly once.
+    const ids = orders.map((o) => o._id);
+    const deadline = Date.now() + arg('wait-seconds', 900) * 1000;
+    let done = 0;
+    while (Date.now() < deadline) {
+      done = await payments.countDocuments({ _id: { $in: ids }, effectsDoneAt: { $ne: null } });
+      if (done === n) break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    const paid = await payments.countDocuments({ _id: { $in: ids }, status: 'paid' });
+    const paidInvoices = await invoices.countDocuments({
+      _id: { $in: orders.map((o) => o.invoiceId) },
       status: 'paid',
     });
-    const ledger = await sys.server.container.models.paymentLedger.countDocuments({});
-    console.log(`payments paid: ${paid}/${n}; ledger entries: ${ledger}`);
+    console.log(
+      `after-answer work finished ${Date.now() - t} ms after the first notification: payments paid ${paid}/${n}, invoices paid ${paidInvoices}/${n}, follow-ups done ${done}/${n}`,
+    );
   } finally {
     await sys.close();
   }

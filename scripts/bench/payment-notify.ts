@@ -4,7 +4,7 @@
  * in flight, against a whole Gantry (FerretDB, Redis, WeChat simulator) on loopback. Prints the
  * throughput, latency percentiles, the answers, and how many payments ended paid (exactly once).
  *
- *   npx tsx scripts/bench/payment-notify.ts [--notifications 1000] [--concurrency 50] [--wait-seconds 900]
+ *   npx tsx scripts/bench/payment-notify.ts [--notifications 1000] [--concurrency 50] [--existing 0] [--wait-seconds 900]
  */
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
@@ -66,6 +66,33 @@ async function main() {
       })),
     );
     console.log(`seeded ${n} invoices and payments in ${Date.now() - t} ms`);
+    // Older, settled payments already in the collection: the answer path must not depend on them.
+    const existing = arg('existing', 0);
+    t = Date.now();
+    for (let done = 0; done < existing; done += 5000) {
+      const batch = Math.min(5000, existing - done);
+      await payments.insertMany(
+        Array.from({ length: batch }, (_, i) => {
+          const _id = new Types.ObjectId();
+          return {
+            _id,
+            invoiceId: new Types.ObjectId(),
+            customerId: new Types.ObjectId(),
+            portalAccountId: new Types.ObjectId(),
+            idempotencyKey: `old-${tag}-${done + i}`,
+            amount: 5_000 + i,
+            outTradeNo: tradeNoFor('P', _id),
+            status: 'paid',
+            transactionId: `42${tag}${done + i}`,
+            paidAt: new Date(),
+            effectsDoneAt: new Date(),
+            payerOpenid: 'o_old_payer',
+            description: '进度款',
+          };
+        }),
+      );
+    }
+    if (existing > 0) console.log(`seeded ${existing} older paid payments in ${Date.now() - t} ms`);
 
     const bodies = orders.map((o) => notification(sys, transactionResource(sys, o)));
     const latencies: number[] = [];

@@ -12,6 +12,7 @@ import type { OpportunityService } from '../crm/opportunity.service';
 import type { FactRegistry } from '../crm/scoring/customer-facts';
 import type { ScoringService } from '../crm/scoring/scoring.service';
 import type { FileService } from '../files/file.service';
+import type { LedgerEntryModel } from '../payments/payment-ledger';
 import type { MilestoneModel } from '../projects/milestone.model';
 import type { ProjectModel } from '../projects/project.model';
 import { ActiveContractTotals } from './active-contract-totals';
@@ -40,6 +41,8 @@ export interface ContractsModuleDeps extends ReturnType<typeof contractsModels> 
   opportunities: OpportunityModel;
   opportunityQuotes: QuoteModel;
   milestones: MilestoneModel;
+  /** Read only, by the receivables as of a past day (the payments module owns and writes it). */
+  paymentLedger: LedgerEntryModel;
   staffUsers: StaffUserModel;
   files: Pick<FileService, 'attach' | 'refs'>;
   opportunityService: Pick<OpportunityService, 'markSignedByContract'>;

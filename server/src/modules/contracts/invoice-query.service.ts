@@ -1,11 +1,7 @@
 import { Types } from 'mongoose';
 import {
   calendarDateOf,
-  daysBetween,
   INVOICE_OPEN_STATUSES,
-  invoiceOpenAmount,
-  type AgingBucket,
-  type AgingBuckets,
   type Invoice,
   type InvoiceListQuery,
   type Page,
@@ -16,37 +12,24 @@ import type { Actor } from '../../core/auth/actor';
 import { ForbiddenError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
 import type { CustomerModel } from '../crm/customer.model';
+import type { LedgerEntryModel } from '../payments/payment-ledger';
 import type { InvoiceDoc, InvoiceModel } from './invoice.model';
 import type { InvoiceService } from './invoice.service';
 import { toInvoice } from './invoice.view';
 import type { MoneyAccess } from './money-access';
+import { ageOpenAmounts, endOfShanghaiDay, openInvoicesAt } from './receivables';
 
 export interface InvoiceQueryDeps {
   invoices: InvoiceModel;
   customers: CustomerModel;
   access: MoneyAccess;
   invoiceService: Pick<InvoiceService, 'getReadable'>;
+  /** The payments module's ledger (read only): receivables for a past day are rebuilt from it. */
+  paymentLedger: LedgerEntryModel;
   clock?: () => Date;
 }
 
-const DAY_MS = 86_400_000;
-const emptyBuckets = (): AgingBuckets => ({
-  current: 0,
-  d0_30: 0,
-  d31_60: 0,
-  d61_90: 0,
-  d90_plus: 0,
-  total: 0,
-});
-
-/** Days past due → bucket: not yet due, 0–30, 31–60, 61–90, over 90 (0 = due today). */
-export function agingBucket(daysPastDue: number): AgingBucket {
-  if (daysPastDue < 0) return 'current';
-  if (daysPastDue <= 30) return 'd0_30';
-  if (daysPastDue <= 60) return 'd31_60';
-  if (daysPastDue <= 90) return 'd61_90';
-  return 'd90_plus';
-}
+export { agingBucket } from './receivables';
 
 /** Reading invoices: scoped lists, detail, and finance's receivables with aging. */
 export class InvoiceQueries {
@@ -81,32 +64,19 @@ export class InvoiceQueries {
   }
 
   /**
-   * Open amounts per customer by days past due as of `asOf` (default today, Asia/Shanghai). Counts
-   * invoices issued by the end of that day with money open now (the ledger keeps no history of
-   * what was open on a past day).
+   * Open amounts per customer by days past due as of the end of `asOf` (default today, Asia/Shanghai),
+   * from the ledger entries before that instant (see receivables.ts). Today goes through the same
+   * computation rather than a fast path over the invoices' status/paidAmount: those are recomputed
+   * from the ledger (all of it, and ledger times are settlement times, so none lie after today's end),
+   * so whenever they are in step the result is the same as reading them, and in the
+   * moment a recalculation lags the ledger (the source of truth) is the right answer anyway. One
+   * path also means the past-day logic is what every default report exercises.
    */
   async receivables(actor: Actor, query: ReceivablesQuery): Promise<Receivables> {
     if (actor.role !== 'admin' && actor.role !== 'finance') throw new ForbiddenError();
     const asOf = query.asOf ?? calendarDateOf(this.now());
-    const endOfDay = new Date(Date.parse(`${asOf}T00:00:00Z`) - 8 * 3_600_000 + DAY_MS);
-    const open = await this.deps.invoices
-      .find({ status: { $in: [...INVOICE_OPEN_STATUSES] }, issuedAt: { $lt: endOfDay } })
-      .lean<InvoiceDoc[]>();
-    const totals = emptyBuckets();
-    const perCustomer = new Map<string, AgingBuckets & { invoiceCount: number }>();
-    for (const inv of open) {
-      const amount = invoiceOpenAmount(inv);
-      if (amount <= 0) continue;
-      const bucket = agingBucket(daysBetween(inv.dueDate.toISOString().slice(0, 10), asOf));
-      const key = String(inv.customerId);
-      const row = perCustomer.get(key) ?? { ...emptyBuckets(), invoiceCount: 0 };
-      row[bucket] += amount;
-      row.total += amount;
-      row.invoiceCount += 1;
-      perCustomer.set(key, row);
-      totals[bucket] += amount;
-      totals.total += amount;
-    }
+    const open = await openInvoicesAt(this.deps, endOfShanghaiDay(asOf));
+    const { totals, perCustomer } = ageOpenAmounts(open, asOf);
     const names = await this.customerNames([...perCustomer.keys()].map((k) => new Types.ObjectId(k)));
     const customers = [...perCustomer.entries()]
       .map(([customerId, row]) => ({ customerId, customerName: names.get(customerId) ?? null, ...row }))

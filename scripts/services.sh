@@ -153,6 +153,26 @@ build_ferretdb() {
   log "FerretDB built in $((SECONDS - started))s"
 }
 
+# A database file FerretDB started to create but never finished (it crashed, or was killed, in the
+# middle) has no `_ferretdb_collections` table, and FerretDB then refuses to start at all ("no such
+# table: _ferretdb_collections"). Such a file holds no data; move it aside so the server starts. The
+# table's name is in the schema page of the file, or in its WAL when not yet checkpointed.
+set_aside_unfinished_databases() {
+  local f part aside="$DATA_DIR/ferretdb-unfinished"
+  for f in "$FERRETDB_DIR"/*.sqlite; do
+    [ -e "$f" ] || continue
+    if grep -qa _ferretdb_collections "$f" 2>/dev/null ||
+      { [ -e "$f-wal" ] && grep -qa _ferretdb_collections "$f-wal" 2>/dev/null; }; then
+      continue
+    fi
+    mkdir -p "$aside"
+    log "ferretdb: setting aside $(basename "$f"), a database it never finished creating (moved to $aside)"
+    for part in "$f" "$f-wal" "$f-shm"; do
+      if [ -e "$part" ]; then mv -f "$part" "$aside/"; fi
+    done
+  done
+}
+
 start_ferretdb() {
   if [ -n "${MONGODB_URI:-}" ]; then
     log "ferretdb: skipped (MONGODB_URI is set)"
@@ -170,6 +190,7 @@ start_ferretdb() {
   fi
   build_ferretdb
   mkdir -p "$FERRETDB_DIR"
+  set_aside_unfinished_databases
   log "ferretdb: starting on 127.0.0.1:$FERRETDB_PORT (data $FERRETDB_DIR, log $FERRETDB_LOG)"
   setsid nohup "$FERRETDB_BIN" \
     --handler=sqlite \

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   CONTRACT_NOT_ACTIVE: { status: 409, message: '合同尚未生效，不能开具付款通知' },
   INVOICE_NOT_PAYABLE: { status: 409, message: '该付款通知已付清、已作废或无需支付' },
   INVOICE_NOT_VOIDABLE: { status: 409, message: '已有付款的付款通知不能作废' },
+  INVOICE_NOT_OPEN: { status: 409, message: '该付款通知已付清或已作废，无需约定付款安排' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, message: '该 Idempotency-Key 已用于另一笔付款' },
   PAYMENT_NOT_CONFIGURED: { status: 503, message: '微信支付尚未配置，暂不能付款' },
   PAYMENT_IN_PROGRESS: { status: 409, message: '付款正在处理中，请稍后再试' },

@@ -67,6 +67,8 @@ export const invoiceSchema = z.object({
   reason: invoiceReasonSchema,
   fapiao: fapiaoSchema,
   arrangementAgreed: z.boolean(),
+  /** What finance agreed with the customer (shown to the customer too: nothing agreed by chat alone). */
+  arrangementNote: z.string().nullable(),
   overdueLevel: z.number(),
   voidReason: z.string().nullable(),
 });

@@ -132,12 +132,17 @@ describe('overdue ladder', () => {
       finance,
     );
     expect(agreed.status).toBe(200);
-    expect(agreed.body).toMatchObject({ id: invoiceId, arrangementAgreed: true, status: 'overdue' });
+    expect(agreed.body).toMatchObject({
+      id: invoiceId,
+      arrangementAgreed: true,
+      arrangementNote: '客户承诺 12 月 15 日前分两次付清',
+      status: 'overdue',
+    });
     await overdue().run(shanghai('2026-12-01'));
     expect(eventsOf(invoiceId)).toHaveLength(3);
 
     const withdrawn = await sys.api.post(path, { agreed: false }, finance);
-    expect(withdrawn.body.arrangementAgreed).toBe(false);
+    expect(withdrawn.body).toMatchObject({ arrangementAgreed: false, arrangementNote: null });
     await overdue().run(shanghai('2026-12-01'));
     await overdue().run(shanghai('2026-12-02'));
     expect(eventsOf(invoiceId).map((e) => e.payload.rung)).toEqual([1, 2, 3, 4]);
@@ -157,6 +162,14 @@ describe('overdue ladder', () => {
       paidAmount: 100_000,
       paidAt: new Date('2026-10-30T03:00:00Z'),
     });
+    // nothing left to arrange on a paid invoice
+    const arrange = await sys.api.post(
+      `/api/v1/invoices/${paid}/arrangement`,
+      { agreed: true, note: '下月付' },
+      finance,
+    );
+    expect(arrange.status).toBe(409);
+    expect(arrange.body.code).toBe('INVOICE_NOT_OPEN');
     await overdue().run(shanghai('2026-12-20'));
     expect(eventsOf(paid)).toHaveLength(0);
     expect(await stepsOf(paid)).toHaveLength(0);

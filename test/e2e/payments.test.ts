@@ -368,3 +368,37 @@ it('finance asks for a refund above the threshold, a second finance user approve
     }),
   ]);
 });
+
+it('finance records a payment arrangement on an overdue invoice; the customer sees what was agreed', async () => {
+  const sys = h5.system;
+  const finance = await staff('finance', '财务孙丽');
+  const payer = await payerWithInvoice(sys, 80_000);
+  // the invoice went past its due date (the overdue job's own tests cover how it gets there)
+  await sys.server.container.models.invoices.updateOne(
+    { _id: payer.invoiceId },
+    { $set: { status: 'overdue', dueDate: new Date(Date.now() - 10 * DAY_MS), overdueLevel: 2 } },
+  );
+  const note = '客户承诺 12 月 15 日前付清';
+
+  await signInFinance(finance);
+  await h5.page.goto(`${sys.baseUrl}/#/pages/invoices/detail/index?id=${payer.invoiceId}`);
+  const invoiceOf = async () =>
+    (await sys.api.get(`/api/v1/invoices/${payer.invoiceId}`, finance.token)).body as Invoice;
+  await button('arrangement-save').click({ timeout: UI_TIMEOUT }); // without a note: asked for one
+  await expectText(h5.page.locator('body'), '请写明与客户约定的付款安排');
+  expect((await invoiceOf()).arrangementAgreed).toBe(false);
+  await h5.input('arrangement-note').fill(note);
+  await button('arrangement-save').click();
+  await expectText(h5.page.locator('#arrangement-status'), `已约定：${note}`);
+  await screenshot('payments-arrangement-agreed');
+  expect(await invoiceOf()).toMatchObject({
+    status: 'overdue',
+    arrangementAgreed: true,
+    arrangementNote: note,
+  });
+
+  await signInCustomer(payer.openid);
+  await h5.page.goto(`${sys.baseUrl}/#/pages/invoices/detail/index?id=${payer.invoiceId}`);
+  await expectText(h5.page.locator('#invoice-arrangement'), note);
+  expect(await h5.page.locator('#arrangement-panel').count()).toBe(0);
+});

@@ -2,6 +2,7 @@ import type {
   AgingBucket,
   FapiaoStatus,
   Invoice,
+  InvoiceArrangementInput,
   InvoiceListQuery,
   InvoiceStatus,
   Page,
@@ -68,6 +69,11 @@ export function getReceivables(asOf?: string): Promise<Receivables> {
 
 export function requestFapiao(id: string, input: { title: string; taxId?: string }): Promise<Invoice> {
   return http.post<Invoice>(`/invoices/${encodeURIComponent(id)}/fapiao/request`, input, { toast: false });
+}
+
+/** Finance records (agreed) or withdraws a payment arrangement; while agreed, overdue reminders pause. */
+export function setArrangement(id: string, input: InvoiceArrangementInput): Promise<Invoice> {
+  return http.post<Invoice>(`/invoices/${encodeURIComponent(id)}/arrangement`, input, { toast: false });
 }
 
 export function issueFapiao(id: string, input: { number: string; issuedDate: string }): Promise<Invoice> {

@@ -57,6 +57,7 @@ export function toInvoice(inv: InvoiceDoc, customerName: string | null): Invoice
       issuedDate: inv.fapiao.issuedDate ? day(inv.fapiao.issuedDate) : null,
     },
     arrangementAgreed: inv.arrangementAgreed,
+    arrangementNote: inv.arrangementAgreed ? (inv.arrangementNote ?? null) : null,
     overdueLevel: inv.overdueLevel,
     voidReason: inv.voidReason,
   };

@@ -2,13 +2,14 @@ import { Types } from 'mongoose';
 import {
   calendarDateOf,
   daysBetween,
+  INVOICE_OPEN_STATUSES,
   type InvoiceArrangementInput,
   type InvoiceStatus,
 } from '@gantry/shared';
 import type { AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
-import { isDuplicateKeyError, NotFoundError } from '../../core/errors';
+import { AppError, isDuplicateKeyError, NotFoundError } from '../../core/errors';
 import type { EventBus } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { RedisLock } from '../../core/redis-lock';
@@ -200,6 +201,8 @@ export class OverdueService {
     return this.d.lock.withLock(invoiceLockKey(invoiceId), 15_000, async () => {
       const before = await this.d.invoices.findById(invoiceId).lean<InvoiceDoc>();
       if (!before) throw new NotFoundError('付款通知不存在');
+      if (input.agreed && !(INVOICE_OPEN_STATUSES as readonly string[]).includes(before.status))
+        throw new AppError('INVOICE_NOT_OPEN');
       const note = input.note?.trim() || null;
       const after = await retryTransient(() =>
         this.d.invoices

@@ -12,6 +12,7 @@ import {
 } from '../../../services/invoices';
 import { formatDate, formatDateTime } from '../../../services/projects';
 import { getSessionUser } from '../../../store/session';
+import { ArrangementPanel } from './ArrangementPanel';
 import { FapiaoPanel } from './FapiaoPanel';
 import { InvoicePayments } from './InvoicePayments';
 import { PayPanel } from './PayPanel';
@@ -60,7 +61,11 @@ function InvoiceSummary({ invoice }: { invoice: Invoice }) {
         发票：{FAPIAO_STATUS_LABELS[invoice.fapiao.status]}
         {invoice.fapiao.number ? `（${invoice.fapiao.number}，${invoice.fapiao.issuedDate ?? ''}）` : ''}
       </Text>
-      {invoice.arrangementAgreed && <Text className="project-meta">已约定付款安排</Text>}
+      {invoice.arrangementAgreed && (
+        <Text id="invoice-arrangement" className="project-meta">
+          已约定付款安排{invoice.arrangementNote ? `：${invoice.arrangementNote}` : ''}
+        </Text>
+      )}
       {invoice.voidReason && <Text className="project-meta">作废原因：{invoice.voidReason}</Text>}
     </View>
   );
@@ -90,6 +95,7 @@ export default function InvoiceDetailPage() {
     <View className="page invoice-detail-page">
       <InvoiceSummary invoice={invoice} />
       {isCustomer && <PayPanel invoice={invoice} onSettled={show} />}
+      {isFinance && <ArrangementPanel invoice={invoice} onChange={setInvoice} />}
       {(isCustomer || isFinance) && <FapiaoPanel invoice={invoice} staff={isFinance} onChange={setInvoice} />}
       <InvoicePayments invoiceId={invoice.id} staff={!isCustomer} version={version} />
     </View>

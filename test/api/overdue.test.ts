@@ -169,7 +169,7 @@ describe('overdue ladder', () => {
       finance,
     );
     expect(arrange.status).toBe(409);
-    expect(arrange.body.code).toBe('INVOICE_NOT_OPEN');
+    expect(arrange.body.error.code).toBe('INVOICE_NOT_OPEN');
     await overdue().run(shanghai('2026-12-20'));
     expect(eventsOf(paid)).toHaveLength(0);
     expect(await stepsOf(paid)).toHaveLength(0);

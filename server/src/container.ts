@@ -200,7 +200,7 @@ export async function buildContainer(
     inviteTtlSeconds: config.auth.inviteTtlSeconds,
     publicUrl: config.http.publicUrl,
   });
-  const staffAdmin = new StaffAdminService({ ...models, sessions, audit });
+  const staffAdmin = new StaffAdminService({ ...models, sessions, audit, lock: new RedisLock(redis) });
   const files = new FileService({
     files: models.files,
     storage: new LocalDiskStorage(config.files.dataDir),

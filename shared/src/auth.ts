@@ -56,6 +56,8 @@ export const createStaffSchema = z.strictObject({
   name: z.string().trim().min(1).max(50),
   role: z.enum(STAFF_ROLES),
   phone: phoneSchema.optional(),
+  /** Who the new person reports to (an active staff user); escalations and the insights team follow it. */
+  managerId: objectIdSchema.nullable().optional(),
 });
 export type CreateStaffInput = z.infer<typeof createStaffSchema>;
 
@@ -64,6 +66,8 @@ export const updateStaffSchema = z
     role: z.enum(STAFF_ROLES).optional(),
     active: z.boolean().optional(),
     name: z.string().trim().min(1).max(50).optional(),
+    /** An active staff user other than the person themself, or null to clear. */
+    managerId: objectIdSchema.nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: '至少提供一个要修改的字段' });
 export type UpdateStaffInput = z.infer<typeof updateStaffSchema>;
@@ -78,6 +82,15 @@ export const staffUserSchema = z.object({
   createdAt: z.string(),
 });
 export type StaffUser = z.infer<typeof staffUserSchema>;
+
+/** A staff account as the admins' list shows it: who it reports to, and whether that person is still active. */
+export const staffMemberSchema = staffUserSchema.extend({
+  managerId: z.string().nullable(),
+  managerName: z.string().nullable(),
+  /** False when the manager was deactivated: escalations meant for them reach no one until it is changed. */
+  managerActive: z.boolean().nullable(),
+});
+export type StaffMember = z.infer<typeof staffMemberSchema>;
 
 export const inviteResultSchema = z.object({
   inviteCode: z.string(),

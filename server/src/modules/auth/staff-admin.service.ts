@@ -1,25 +1,36 @@
 import { Types } from 'mongoose';
-import type { CreateStaffInput, Page, StaffListQuery, StaffUser, UpdateStaffInput } from '@gantry/shared';
+import type { CreateStaffInput, Page, StaffListQuery, StaffMember, UpdateStaffInput } from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
 import type { SessionStore } from '../../core/auth/session-store';
 import type { AuditLog } from '../../core/audit';
 import { ConflictError, NotFoundError, toDuplicateError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
 import type { MongoFilter } from '../../core/policy';
+import type { RedisLock } from '../../core/redis-lock';
 import { hashPassword } from './password';
-import { toStaffUser, type StaffUserDoc, type StaffUserModel } from './staff-user.model';
+import { MANAGER_CHAIN_LOCK, assertValidManager, withManagers } from './staff-admin.managers';
+import type { StaffUserDoc, StaffUserModel } from './staff-user.model';
 
 export interface StaffAdminDeps {
   staffUsers: StaffUserModel;
   sessions: SessionStore;
   audit: AuditLog;
+  lock: RedisLock;
 }
 
-/** Admins create staff accounts, change roles and deactivate; every change is audited. */
+const toObjectId = (id: string | null | undefined) => (id ? new Types.ObjectId(id) : null);
+const idOf = (id: Types.ObjectId | null | undefined) => (id ? String(id) : null);
+
+/**
+ * Admins create staff accounts, change roles, managers and deactivate; every change is audited.
+ * Deactivating someone who manages others is allowed — a leaver's access must end at once, not wait
+ * for a re-organisation — and the list then shows their reports' manager as inactive.
+ */
 export class StaffAdminService {
   constructor(private readonly deps: StaffAdminDeps) {}
 
-  async create(actor: Actor | null, input: CreateStaffInput, requestId?: string): Promise<StaffUser> {
+  async create(actor: Actor | null, input: CreateStaffInput, requestId?: string): Promise<StaffMember> {
+    if (input.managerId) await assertValidManager(this.deps.staffUsers, null, input.managerId);
     let doc;
     try {
       doc = await this.deps.staffUsers.create({
@@ -29,48 +40,68 @@ export class StaffAdminService {
         role: input.role,
         phone: input.phone ?? null,
         active: true,
+        managerId: toObjectId(input.managerId),
       });
     } catch (err) {
       throw toDuplicateError(err, `用户名 ${input.username} 已存在`) ?? err;
     }
-    const user = toStaffUser(doc.toObject());
+    const [user] = await withManagers(this.deps.staffUsers, [doc.toObject()]);
     await this.deps.audit.record({
       actor,
       action: 'staff.created',
       resource: 'staff_user',
-      resourceId: user.id,
-      after: { username: user.username, role: user.role },
+      resourceId: user!.id,
+      after: { username: user!.username, role: user!.role, managerId: user!.managerId },
       requestId,
     });
-    return user;
+    return user!;
   }
 
-  async list(query: StaffListQuery): Promise<Page<StaffUser>> {
+  async list(query: StaffListQuery): Promise<Page<StaffMember>> {
     const filter: MongoFilter = {};
     if (query.role) filter.role = query.role;
     if (query.active !== undefined) filter.active = query.active;
-    return paginateById(this.deps.staffUsers, filter, query, toStaffUser);
+    const page = await paginateById(this.deps.staffUsers, filter, query, (doc) => doc as StaffUserDoc);
+    return { items: await withManagers(this.deps.staffUsers, page.items), nextCursor: page.nextCursor };
   }
 
-  async update(actor: Actor, id: string, input: UpdateStaffInput, requestId?: string): Promise<StaffUser> {
+  async update(actor: Actor, id: string, input: UpdateStaffInput, requestId?: string): Promise<StaffMember> {
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
     if (id === actor.id && (input.active === false || (input.role && input.role !== 'admin'))) {
       throw new ConflictError('CONFLICT', '不能停用自己的账号或取消自己的管理员角色');
     }
-    const before = await this.deps.staffUsers.findByIdAndUpdate(id, { $set: input }).lean<StaffUserDoc>();
+    const write = () => this.write(actor, id, input, requestId);
+    // Only manager changes can close a loop; they are serialised so the chain check stays true.
+    return input.managerId !== undefined
+      ? this.deps.lock.withLock(MANAGER_CHAIN_LOCK, 10_000, write)
+      : write();
+  }
+
+  private async write(actor: Actor, id: string, input: UpdateStaffInput, requestId?: string) {
+    if (input.managerId) await assertValidManager(this.deps.staffUsers, id, input.managerId);
+    const { managerId, ...rest } = input;
+    const set = managerId === undefined ? rest : { ...rest, managerId: toObjectId(managerId) };
+    const before = await this.deps.staffUsers.findByIdAndUpdate(id, { $set: set }).lean<StaffUserDoc>();
     if (!before) throw new NotFoundError();
-    const after = { ...before, ...input };
+    const after: StaffUserDoc = { ...before, ...set } as StaffUserDoc;
     const lostAccess = input.active === false || (input.role !== undefined && input.role !== before.role);
     if (lostAccess) await this.deps.sessions.revokeAllFor(id);
+    const audited = (d: StaffUserDoc) => ({
+      role: d.role,
+      active: d.active,
+      name: d.name,
+      managerId: idOf(d.managerId),
+    });
     await this.deps.audit.record({
       actor,
       action: 'staff.updated',
       resource: 'staff_user',
       resourceId: id,
-      before: { role: before.role, active: before.active, name: before.name },
-      after: { role: after.role, active: after.active, name: after.name },
+      before: audited(before),
+      after: audited(after),
       requestId,
     });
-    return toStaffUser(after);
+    const [member] = await withManagers(this.deps.staffUsers, [after]);
+    return member!;
   }
 }

@@ -300,6 +300,7 @@ export async function buildContainer(
     ...models,
     conn,
     projectAccess,
+    policy,
     files,
     responseClock,
     timeline,

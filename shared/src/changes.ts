@@ -113,6 +113,32 @@ export const changeRequestListQuerySchema = z.strictObject({
 });
 export type ChangeRequestListQuery = z.output<typeof changeRequestListQuerySchema>;
 
+const KNOWN_STATUSES: readonly string[] = CHANGE_REQUEST_STATUSES;
+
+/** `status=submitted,under_review,quoted`: one status or a comma list, each a known one. */
+export const changeRequestStatusListSchema = z
+  .string()
+  .max(200)
+  .transform((raw, ctx) => {
+    const parts = [...new Set(raw.split(',').map((s) => s.trim()))].filter(Boolean);
+    const unknown = parts.filter((s) => !KNOWN_STATUSES.includes(s));
+    if (parts.length === 0 || unknown.length > 0) {
+      const named = unknown.length ? `未知的变更申请状态「${unknown.join('、')}」；` : '状态不能为空；';
+      ctx.addIssue({ code: 'custom', message: `${named}可选：${CHANGE_REQUEST_STATUSES.join('、')}` });
+      return z.NEVER;
+    }
+    return parts as ChangeRequestStatus[];
+  });
+
+/** The change requests of every project the actor may read (the staff inbox), or of one project. */
+export const changeRequestInboxQuerySchema = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  status: changeRequestStatusListSchema.optional(),
+  projectId: objectIdSchema.optional(),
+});
+export type ChangeRequestInboxQuery = z.output<typeof changeRequestInboxQuerySchema>;
+
 /** The signed contract amount of a project (fen), until contracts own it. */
 export const contractAmountSchema = z.strictObject({
   amount: z.number().int('金额须为整数（分）').min(0).max(100_000_000_000),

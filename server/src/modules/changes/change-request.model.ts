@@ -93,6 +93,9 @@ const changeRequestSchema = new Schema<ChangeRequestDoc>(
 changeRequestSchema.index({ projectId: 1, _id: -1 });
 changeRequestSchema.index({ projectId: 1, status: 1, _id: -1 });
 changeRequestSchema.index({ status: 1, 'quote.validUntil': 1 });
+// The inbox across all projects (admins, service): open ones oldest first; a PM's is served by the
+// projectId indexes above (walked in either direction).
+changeRequestSchema.index({ status: 1, _id: 1 });
 
 /** What an approval or rejection answered, frozen when the customer decided. */
 export interface OutcomeQuote {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   acknowledgeChangeRequestSchema,
   changeDecisionSchema,
+  changeRequestInboxQuerySchema,
   changeRequestListQuerySchema,
   changeRequestPageSchema,
   changeRequestSchema,
@@ -14,6 +15,7 @@ import {
 } from '@gantry/shared';
 import { defineRoute, type AnyRoute } from '../../core/http/route';
 import type { ChangeDecisionService } from './change-decision.service';
+import type { ChangeInboxService } from './change-inbox.service';
 import type { ChangeRequestService } from './change-request.service';
 import type { ContractAmountService } from './contract-totals';
 
@@ -24,8 +26,20 @@ export function changeRequestRoutes(
   requests: ChangeRequestService,
   decisions: ChangeDecisionService,
   amounts: ContractAmountService,
+  inbox: ChangeInboxService,
 ): AnyRoute[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/change-requests',
+      summary:
+        'Change requests of every project the caller may read (the staff inbox), oldest first; filter: status (comma list), projectId',
+      tags,
+      auth: 'any',
+      query: changeRequestInboxQuerySchema,
+      response: changeRequestPageSchema,
+      handler: ({ query, actor }) => inbox.list(actor, query),
+    }),
     defineRoute({
       method: 'get',
       path: '/projects/:id/change-requests',

@@ -58,6 +58,17 @@ export async function presentChangeRequests(
   project: ProjectDoc,
   now = new Date(),
 ): Promise<ChangeRequest[]> {
+  return presentAcrossProjects(deps, actor, docs, new Map([[String(project._id), project]]), now);
+}
+
+/** The same for requests of several projects (the inbox); `projects` holds each request's project. */
+export async function presentAcrossProjects(
+  deps: ViewDeps,
+  actor: Actor,
+  docs: ChangeRequestDoc[],
+  projects: ReadonlyMap<string, ProjectDoc>,
+  now = new Date(),
+): Promise<ChangeRequest[]> {
   if (docs.length === 0) return [];
   const outcomes = await deps.changeOutcomes
     .find({ changeRequestId: { $in: docs.map((d) => d._id) } })
@@ -68,16 +79,31 @@ export async function presentChangeRequests(
     docs.flatMap((d) => d.photoIds.map(String)),
   );
   const photo = new Map(refs.map((r) => [r.id, r]));
-  const quoted = docs.find((d) => d.quote && !byRequest.has(String(d._id)));
-  // The live figures share the project's current total: read it once for the page.
-  const base = quoted?.quote
-    ? await liveImpact(deps.contractTotals, project, { costDelta: 0, scheduleDeltaDays: 0 })
-    : null;
+  const bases = await liveBases(deps.contractTotals, docs, byRequest, projects);
   return docs.map((d) => {
+    const projectId = String(d.projectId);
     const outcome = byRequest.get(String(d._id)) ?? null;
     const photos = d.photoIds.flatMap((id: Types.ObjectId) => photo.get(String(id)) ?? []);
-    return toView(d, project, outcome, impactOf(d, outcome, base), photos, now);
+    const impact = impactOf(d, outcome, bases.get(projectId) ?? null);
+    return toView(d, projects.get(projectId)!, outcome, impact, photos, now);
   });
+}
+
+/** The live figures of a project's open quotes share its current total: read it once per project. */
+async function liveBases(
+  contractTotals: ContractTotals,
+  docs: ChangeRequestDoc[],
+  byRequest: Map<string, ChangeOutcomeDoc>,
+  projects: ReadonlyMap<string, ProjectDoc>,
+): Promise<Map<string, ChangeImpact>> {
+  const quoted = new Set(
+    docs.filter((d) => d.quote && !byRequest.has(String(d._id))).map((d) => String(d.projectId)),
+  );
+  const none = { costDelta: 0, scheduleDeltaDays: 0 };
+  const entries = await Promise.all(
+    [...quoted].map(async (id) => [id, await liveImpact(contractTotals, projects.get(id)!, none)] as const),
+  );
+  return new Map(entries);
 }
 
 function toView(

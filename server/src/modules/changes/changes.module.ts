@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { AuditLog } from '../../core/audit';
 import type { EventBus } from '../../core/events';
 import type { Logger } from '../../core/logger';
+import type { Policy } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import type { CustomerModel } from '../crm/customer.model';
 import type { ResponseClockService } from '../feedback/response-clock.service';
@@ -12,6 +13,7 @@ import type { ProjectAccess } from '../projects/project.policy';
 import type { TimelineService } from '../projects/timeline.service';
 import { ChangeDecisionService } from './change-decision.service';
 import { ChangeApprovalEffects } from './change-effects';
+import { ChangeInboxService } from './change-inbox.service';
 import { ChangeOutcomeService } from './change-outcome.service';
 import type { changeModels } from './change-request.model';
 import { changeRequestRoutes } from './change-request.routes';
@@ -26,6 +28,8 @@ export interface ChangesModuleDeps extends ReturnType<typeof changeModels> {
   projects: ProjectModel;
   customers: CustomerModel;
   projectAccess: ProjectAccess;
+  /** The project rules, for lists across projects (the inbox). */
+  policy: Policy;
   files: Pick<FileService, 'attach' | 'refs'>;
   responseClock: Pick<ResponseClockService, 'open' | 'answer'>;
   timeline: Pick<TimelineService, 'record'>;
@@ -55,10 +59,11 @@ export function createChangesModule(deps: ChangesModuleDeps) {
   const requests = new ChangeRequestService({ ...d, contractTotals, outcomes });
   const decisions = new ChangeDecisionService({ ...d, contractTotals, outcomes });
   const amounts = new ContractAmountService({ ...d, contractTotals });
+  const inbox = new ChangeInboxService({ ...d, contractTotals });
   return {
     effects,
     contractTotals,
     services: { changeRequests: requests, changeDecisions: decisions, changeOutcomeRunner: outcomes },
-    routes: changeRequestRoutes(requests, decisions, amounts),
+    routes: changeRequestRoutes(requests, decisions, amounts, inbox),
   };
 }

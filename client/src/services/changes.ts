@@ -104,19 +104,20 @@ export function getContractAmount(projectId: string): Promise<ContractAmountView
   return http.get<ContractAmountView>(`/projects/${enc(projectId)}/contract-amount`);
 }
 
+/** Open requests: staff still have something to do, or the customer has a quote to decide on. */
+export const CHANGE_OPEN_STATUSES: readonly ChangeRequestStatus[] = ['submitted', 'under_review', 'quoted'];
+
 /**
- * The staff inbox: open change requests of the projects the signed-in staff member sees. The API
- * lists change requests per project only, so this reads the first page of projects and asks each.
+ * The staff inbox: change requests of every project the signed-in user may read (the server scopes
+ * them), oldest first — the longest-waiting on the first page. One page per call; follow `nextCursor`.
  */
-export async function changeInbox(): Promise<ChangeRequest[]> {
-  const projects = await http.get<Page<{ id: string }>>('/projects', { query: { limit: 50 } });
-  const pages = await Promise.all(
-    projects.items.map((p) => listChangeRequests(p.id).then((page) => page.items)),
-  );
-  return pages
-    .flat()
-    .filter((r) => r.status === 'submitted' || r.status === 'under_review' || r.status === 'quoted')
-    .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
+export function changeInbox(
+  query: { cursor?: string; statuses?: readonly ChangeRequestStatus[] } = {},
+): Promise<Page<ChangeRequest>> {
+  const statuses = query.statuses ?? CHANGE_OPEN_STATUSES;
+  return http.get<Page<ChangeRequest>>('/change-requests', {
+    query: { cursor: query.cursor, status: statuses.join(',') },
+  });
 }
 
 /** Fen as the plain 元 text a form field starts with ("-300.00"). */

@@ -1,19 +1,25 @@
 import { useEffect, useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import type { ChangeRequest, ChangeRequestStatus } from '@gantry/shared';
+import type { ChangeRequestStatus } from '@gantry/shared';
 import { Choices } from '../../components/projects/Choices';
 import { usePaged } from '../../components/projects/usePaged';
 import { Button } from '../../components/ui';
 import { platform } from '../../platform';
 import { ROUTES } from '../../routes';
-import { CHANGE_STATUS_LABELS, changeInbox, listChangeRequests } from '../../services/changes';
+import {
+  CHANGE_STATUS_LABELS,
+  CHANGE_WORK_STATUSES,
+  changeInbox,
+  listChangeRequests,
+} from '../../services/changes';
 import { getSessionUser } from '../../store/session';
 import { ChangeCard } from './ChangeCard';
 import '../../components/projects/projects.css';
 import './changes.css';
 
 type Filter = ChangeRequestStatus | 'all';
+const WAITING: readonly ChangeRequestStatus[] = ['quoted'];
 const FILTERS: ReadonlyArray<{ value: Filter; label: string }> = [
   { value: 'all', label: '全部' },
   ...(['submitted', 'under_review', 'quoted', 'approved', 'rejected'] as const).map((s) => ({
@@ -71,26 +77,61 @@ function ProjectChanges({ projectId }: { projectId: string }) {
   );
 }
 
-/** Staff: what waits for an acknowledgement or a quote, and what waits for the customer. */
-function Inbox() {
-  const [items, setItems] = useState<ChangeRequest[] | null>(null);
+/**
+ * One part of the staff inbox over all of their projects: its requests oldest first (the server's
+ * order), a page at a time. The count says "+" while more pages wait.
+ */
+function InboxSection(props: {
+  id: string;
+  title: string;
+  empty: string;
+  statuses: readonly ChangeRequestStatus[];
+}) {
+  const list = usePaged((cursor) => changeInbox({ cursor, statuses: props.statuses }));
+  useEffect(() => {
+    void list.reload();
+  }, []);
+  // Back from a request just acknowledged or quoted: it moves from one section to the other.
   useDidShow(() => {
-    changeInbox().then(setItems, () => setItems([]));
+    if (list.loaded) void list.reload();
   });
-  if (!items) return <Text className="hint">加载中…</Text>;
-  const todo = items.filter((r) => r.status === 'submitted' || r.status === 'under_review');
-  const waiting = items.filter((r) => r.status === 'quoted');
+  if (!list.loaded) return <Text className="hint">加载中…</Text>;
+  return (
+    <View id={props.id}>
+      <Text className="project-section-title">
+        {props.title}（{list.items.length}
+        {list.nextCursor ? '+' : ''}）
+      </Text>
+      {list.items.length === 0 && <Text className="project-empty">{props.empty}</Text>}
+      {list.items.map((r) => (
+        <ChangeCard key={r.id} request={r} showProject />
+      ))}
+      {list.nextCursor && (
+        <View className="actions">
+          <Button id={`${props.id}-more`} block loading={list.loading} onClick={list.loadMore}>
+            加载更多
+          </Button>
+        </View>
+      )}
+    </View>
+  );
+}
+
+/**
+ * Staff: what waits for an acknowledgement or a quote, and what waits for the customer. Two lists
+ * (each paged) rather than one split on screen: a page of one would otherwise push the other's
+ * items behind "加载更多" and make both counts wrong.
+ */
+function Inbox() {
   return (
     <View id="change-inbox">
-      <Text className="project-section-title">待处理（{todo.length}）</Text>
-      {todo.length === 0 && <Text className="project-empty">没有待处理的变更</Text>}
-      {todo.map((r) => (
-        <ChangeCard key={r.id} request={r} showProject />
-      ))}
-      <Text className="project-section-title">等待客户确认（{waiting.length}）</Text>
-      {waiting.map((r) => (
-        <ChangeCard key={r.id} request={r} showProject />
-      ))}
+      <InboxSection
+        id="change-inbox-todo"
+        title="待处理"
+        empty="没有待处理的变更"
+        statuses={CHANGE_WORK_STATUSES}
+      />
+      <InboxSection id="change-inbox-waiting" title="等待客户确认" empty="暂无" statuses={WAITING} />
     </View>
   );
 }

@@ -53,6 +53,8 @@ export default defineAppConfig({
     },
     // Issue 8: the managers' dashboard (ECharts stays in this subpackage).
     { root: 'pages/insights', pages: ['index', 'churn/index', 'anomalies/index', 'records/index'] },
+    // The admins' staff accounts: roles, deactivation and who reports to whom.
+    { root: 'pages/admin', pages: ['index', 'edit/index', 'new/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

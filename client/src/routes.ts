@@ -46,6 +46,9 @@ export const ROUTES = {
   churnRisk: '/pages/insights/churn/index',
   anomalies: '/pages/insights/anomalies/index',
   kpiRecords: '/pages/insights/records/index',
+  staffAdmin: '/pages/admin/index',
+  staffEdit: '/pages/admin/edit/index',
+  staffNew: '/pages/admin/new/index',
 } as const;
 
 const REGISTERED_PAGES: ReadonlySet<string> = new Set(Object.values(ROUTES));

@@ -1,3 +1,5 @@
+import { platform } from '../../platform';
+import { ROUTES } from '../../routes';
 import { HomeLayout } from './HomeLayout';
 import { HomeSections } from './HomeSections';
 import { insightsEntry, receivablesEntry, reconciliationEntry, refundsEntry } from './financeEntries';
@@ -9,7 +11,13 @@ export function AdminHome({ user, onLogout }: RoleHomeProps) {
       <HomeSections
         entries={[
           insightsEntry,
-          { key: 'staff', title: '员工账号' },
+          {
+            key: 'staff',
+            id: 'staff-admin-entry',
+            title: '员工管理',
+            description: '账号、角色、停用与上级（升级和团队报表按上级）',
+            onClick: () => void platform.navigateTo(ROUTES.staffAdmin),
+          },
           receivablesEntry,
           refundsEntry,
           reconciliationEntry,

@@ -35,6 +35,16 @@ export function staffAdminRoutes(staff: StaffAdminService): AnyRoute[] {
       handler: ({ query }) => staff.list(query),
     }),
     defineRoute({
+      method: 'get',
+      path: '/admin/users/:id',
+      summary: 'One staff account with its manager (for the admin edit form)',
+      tags: ['admin'],
+      auth: ['admin'],
+      params: idParams,
+      response: staffMemberSchema,
+      handler: ({ params }) => staff.get(params.id),
+    }),
+    defineRoute({
       method: 'patch',
       path: '/admin/users/:id',
       summary:

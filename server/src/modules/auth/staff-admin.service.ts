@@ -65,6 +65,15 @@ export class StaffAdminService {
     return { items: await withManagers(this.deps.staffUsers, page.items), nextCursor: page.nextCursor };
   }
 
+  async get(id: string): Promise<StaffMember> {
+    const doc = Types.ObjectId.isValid(id)
+      ? await this.deps.staffUsers.findById(id).lean<StaffUserDoc>()
+      : null;
+    if (!doc) throw new NotFoundError();
+    const [member] = await withManagers(this.deps.staffUsers, [doc]);
+    return member!;
+  }
+
   async update(actor: Actor, id: string, input: UpdateStaffInput, requestId?: string): Promise<StaffMember> {
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
     if (id === actor.id && (input.active === false || (input.role && input.role !== 'admin'))) {

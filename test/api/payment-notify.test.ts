@@ -155,9 +155,8 @@ describe('WeChat Pay notifications: applied exactly once', () => {
     const o = await openOrder(66_600);
     const n = notification(sys, transactionResource(sys, o));
     const results = await Promise.all(Array.from({ length: 50 }, () => postNotify(sys, n)));
-    const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 204).length).toBeGreaterThan(0);
-    expect(statuses.every((s) => s === 204 || s === 500)).toBe(true); // a busy database may ask WeChat to retry
+    // applied one at a time, in line: every duplicate gets the same answer
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 50 }, () => 204));
     const s = await waitFor(
       () => stateOf(o),
       (v) => v.invoice === 'paid',

@@ -30,6 +30,14 @@ export const paymentsConfigSchema = z
     settleAfterSeconds: z.number().int().min(0).default(180),
     /** Notifications whose timestamp is further off than this are refused. */
     notifyMaxSkewSeconds: z.number().int().positive().default(300),
+    /**
+     * Notifications applied at once (the rest wait in line, first come first served). 1 suits the
+     * embedded SQLite-backed FerretDB, where concurrent writers wait for the lock in no fair order
+     * and a few wait for seconds; raise it on MongoDB.
+     */
+    notifyConcurrency: z.number().int().min(1).max(64).default(1),
+    /** Notifications waiting beyond this are answered 503 at once (WeChat delivers them again later). */
+    notifyMaxWaiting: z.number().int().min(1).default(200),
   })
   .default({
     wechatPay: null,
@@ -37,5 +45,7 @@ export const paymentsConfigSchema = z
     orderExpireMinutes: 30,
     settleAfterSeconds: 180,
     notifyMaxSkewSeconds: 300,
+    notifyConcurrency: 1,
+    notifyMaxWaiting: 200,
   });
 export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;

@@ -96,6 +96,8 @@ export function createPaymentsModule(d: PaymentsModuleDeps) {
       refunds,
       followUps: new FollowUpQueue(d.logger),
       logger: d.logger,
+      concurrency: d.config.notifyConcurrency,
+      maxWaiting: d.config.notifyMaxWaiting,
     }),
     pay,
   };

@@ -44,6 +44,8 @@ describe('setting a manager', () => {
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ managerId: lead.id, managerName: '工程部主管', managerActive: true });
     expect(await listed(engineer.id)).toMatchObject({ managerId: lead.id, managerName: '工程部主管' });
+    const one = await sys.api.get(`/api/v1/admin/users/${engineer.id}`, cast.admin.token);
+    expect(one.body).toMatchObject({ id: engineer.id, managerId: lead.id, managerName: '工程部主管' });
 
     const cleared = await patch(engineer.id, { managerId: null });
     expect(cleared.body).toMatchObject({ managerId: null, managerName: null });

@@ -79,3 +79,30 @@ it('a PM has no 员工管理 entry and the API refuses them', async () => {
   expect(await h5.page.locator('body').innerText()).not.toContain('员工管理');
   expect((await h5.system.api.get('/api/v1/admin/users', pm.token)).status).toBe(403);
 });
+
+it('an admin creates a staff account with a manager from 新建员工', async () => {
+  const sys = h5.system;
+  const admin = await person('admin', '管理员李娜');
+  const lead = await person('sales', '销售总监钱进');
+  await signIn(admin, '管理后台');
+  await h5.page.locator('#staff-admin-entry').click({ timeout: UI_TIMEOUT });
+  await button('staff-new').click({ timeout: UI_TIMEOUT });
+  await input('new-staff-username').fill('e2e.new.sales');
+  await input('new-staff-password').fill('Passw0rd!new');
+  await input('new-staff-name').fill('新销售孙悦');
+  await h5.page.locator('#new-staff-role-sales').click();
+  await button('manager-change').click();
+  await h5.page.locator(`#manager-option-${lead.id}`).click({ timeout: UI_TIMEOUT });
+  const created = h5.page.waitForResponse(
+    (r) => r.url().endsWith('/api/v1/admin/users') && r.request().method() === 'POST',
+  );
+  await button('new-staff-submit').click();
+  expect((await created).status()).toBe(201);
+  await expectText(h5.page.locator('.page-title'), '新销售孙悦');
+  await expectText(h5.page.locator('#manager-current'), '销售总监钱进');
+  const list = await sys.api.get('/api/v1/admin/users?role=sales', admin.token);
+  const stored = list.body.items.find((u: { username: string }) => u.username === 'e2e.new.sales');
+  expect(stored).toMatchObject({ name: '新销售孙悦', role: 'sales', active: true, managerId: lead.id });
+  // The new account signs in with the initial password.
+  expect(await sys.loginStaff('e2e.new.sales', 'Passw0rd!new')).toEqual(expect.any(String));
+});

@@ -80,10 +80,10 @@ export class StaffAdminService {
       throw new ConflictError('CONFLICT', '不能停用自己的账号或取消自己的管理员角色');
     }
     const write = () => this.write(actor, id, input, requestId);
-    // Only manager changes can close a loop; they are serialised so the chain check stays true.
-    return input.managerId !== undefined
-      ? this.deps.lock.withLock(MANAGER_CHAIN_LOCK, 10_000, write)
-      : write();
+    // Manager changes (which could close a loop) and deactivations (which could retire a manager
+    // being chosen) are serialised, so the chain check stays true when the write lands.
+    const chainChange = input.managerId !== undefined || input.active === false;
+    return chainChange ? this.deps.lock.withLock(MANAGER_CHAIN_LOCK, 10_000, write) : write();
   }
 
   private async write(actor: Actor, id: string, input: UpdateStaffInput, requestId?: string) {

@@ -146,4 +146,34 @@ describe('what the manager changes', () => {
     const adminAfter = (await inboxTitles(sys, cast.admin.token)).filter((t) => t === '投诉已升级');
     expect(adminAfter).toHaveLength(adminBefore.length);
   });
+
+  it('a manager who was deactivated counts as none: the escalation goes to the admins', async () => {
+    const gone = await person('pm', '已离职总监');
+    const pm = await person('pm', '项目经理吴涛');
+    expect((await patch(pm.id, { managerId: gone.id })).status).toBe(200);
+    expect((await patch(gone.id, { active: false })).status).toBe(200);
+    const project = await castProject(sys, cast, { pmId: pm.id });
+    const raised = await sys.api.post(
+      '/api/v1/complaints',
+      {
+        projectId: project.id,
+        category: 'quality',
+        description: '阳台门关不严',
+        receivedAt: new Date(Date.now() - 9 * HOUR_MS).toISOString(),
+      },
+      cast.service.token,
+    );
+    expect(raised.status).toBe(201);
+    const adminBefore = (await inboxTitles(sys, cast.admin.token)).filter((t) => t === '投诉已升级');
+
+    await sys.server.container.services.feedbackEscalation.escalateOverdue();
+    await sys.server.container.outboxWorker.drain();
+
+    const after = await sys.api.get(`/api/v1/complaints/${raised.body.id}`, cast.admin.token);
+    expect(after.body.escalations).toEqual([
+      expect.objectContaining({ deadline: 'response', managerId: null }),
+    ]);
+    const adminAfter = (await inboxTitles(sys, cast.admin.token)).filter((t) => t === '投诉已升级');
+    expect(adminAfter.length).toBeGreaterThan(adminBefore.length);
+  });
 });

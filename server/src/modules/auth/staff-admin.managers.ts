@@ -63,3 +63,19 @@ export async function withManagers(staffUsers: StaffUserModel, docs: StaffUserDo
     };
   });
 }
+
+/**
+ * The person's manager as escalations and notices use it: only an active one. A deactivated
+ * manager (someone who left) counts as none, so the callers fall back to the admins instead of
+ * sending to nobody.
+ */
+export async function activeManagerOf(
+  staffUsers: StaffUserModel,
+  userId: Types.ObjectId | string | null | undefined,
+): Promise<string | null> {
+  if (!userId) return null;
+  const user = await staffUsers.findById(userId, { managerId: 1 }).lean<Pick<StaffUserDoc, 'managerId'>>();
+  if (!user?.managerId) return null;
+  const manager = await staffUsers.findById(user.managerId, { active: 1 }).lean<{ active: boolean }>();
+  return manager?.active ? String(user.managerId) : null;
+}

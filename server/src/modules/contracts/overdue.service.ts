@@ -11,9 +11,10 @@ import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
 import { AppError, isDuplicateKeyError, NotFoundError } from '../../core/errors';
 import type { EventBus } from '../../core/events';
+import { activeManagerOf } from '../auth/staff-admin.managers';
 import type { Logger } from '../../core/logger';
 import type { RedisLock } from '../../core/redis-lock';
-import type { StaffUserDoc, StaffUserModel } from '../auth/staff-user.model';
+import type { StaffUserModel } from '../auth/staff-user.model';
 import type { CustomerDoc, CustomerModel } from '../crm/customer.model';
 import type { InvoiceDoc, InvoiceModel } from './invoice.model';
 import { invoiceLockKey } from './invoice.service';
@@ -174,17 +175,12 @@ export class OverdueService {
     return stale.length;
   }
 
-  /** The customer's name, sales owner and the owner's manager (admins when there is none). */
+  /** The customer's name, sales owner and the owner's active manager (admins when there is none). */
   private async people(customerId: Types.ObjectId) {
     const customer = await this.d.customers
       .findById(customerId, { name: 1, ownerId: 1 })
       .lean<Pick<CustomerDoc, 'name' | 'ownerId'>>();
-    const owner = customer?.ownerId
-      ? await this.d.staffUsers
-          .findById(customer.ownerId, { managerId: 1 })
-          .lean<Pick<StaffUserDoc, 'managerId'>>()
-      : null;
-    const managerId = owner?.managerId ? String(owner.managerId) : null;
+    const managerId = await activeManagerOf(this.d.staffUsers, customer?.ownerId);
     const admins = managerId
       ? []
       : await this.d.staffUsers.find({ role: 'admin', active: true }, { _id: 1 }).limit(20).lean();

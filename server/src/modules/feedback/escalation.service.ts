@@ -5,8 +5,9 @@ import type { AuditLog } from '../../core/audit';
 import { retryTransient } from '../../core/db';
 import { isDuplicateKeyError } from '../../core/errors';
 import type { EventBus } from '../../core/events';
+import { activeManagerOf } from '../auth/staff-admin.managers';
 import type { Logger } from '../../core/logger';
-import type { StaffUserDoc, StaffUserModel } from '../auth/staff-user.model';
+import type { StaffUserModel } from '../auth/staff-user.model';
 import type { ProjectDoc, ProjectModel } from '../projects/project.model';
 import {
   escalationKey,
@@ -180,12 +181,10 @@ export class EscalationService {
     return stale.length;
   }
 
-  /** The PM's manager; without a PM or a manager, every active admin instead. */
+  /** The PM's active manager; without a PM or an active manager, every active admin instead. */
   private async managerOf(pmId: Types.ObjectId | null) {
-    const pm = pmId
-      ? await this.deps.staffUsers.findById(pmId, { managerId: 1 }).lean<Pick<StaffUserDoc, 'managerId'>>()
-      : null;
-    if (pm?.managerId) return { managerId: String(pm.managerId), fallbackStaffIds: [] as string[] };
+    const managerId = await activeManagerOf(this.deps.staffUsers, pmId);
+    if (managerId) return { managerId, fallbackStaffIds: [] as string[] };
     const admins = await this.deps.staffUsers
       .find({ role: 'admin', active: true }, { _id: 1 })
       .limit(20)

@@ -7,6 +7,7 @@ import {
   type RatingSubject,
 } from '@gantry/shared';
 import type { AuditLog } from '../../core/audit';
+import { activeManagerOf } from '../auth/staff-admin.managers';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
 import {
@@ -169,14 +170,12 @@ export class RatingService {
     if (doc.overall <= LOW_RATING_MAX) {
       const task = await this.deps.followUps.openFor(doc, project);
       if (task) {
-        const pm = project.pmId
-          ? await this.deps.staffUsers.findById(project.pmId, { managerId: 1 }).lean()
-          : null;
+        const managerId = await activeManagerOf(this.deps.staffUsers, project.pmId);
         await this.deps.events.publish(
           'rating.low',
           {
             pmId: project.pmId ? String(project.pmId) : undefined,
-            managerId: pm?.managerId ? String(pm.managerId) : undefined,
+            managerId: managerId ?? undefined,
             ratingId: String(doc._id),
             followUpTaskId: String(task._id),
             subject: doc.subject,

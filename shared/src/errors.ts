@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, message: '记录不存在' },
   ROUTE_NOT_FOUND: { status: 404, message: '接口不存在' },
   CONFLICT: { status: 409, message: '数据冲突' },
+  BUSY: { status: 409, message: '其他人正在处理同一条记录，请稍后重试' },
   DUPLICATE: { status: 409, message: '记录已存在' },
   INVITE_USED: { status: 409, message: '邀请码已被使用' },
   INVITE_INVALID: { status: 404, message: '邀请码无效或已过期' },

@@ -2,6 +2,8 @@ import { Types } from 'mongoose';
 import type { StaffMember, StaffRole } from '@gantry/shared';
 import { castProject, feedbackCast, inboxTitles, type FeedbackCast } from '../support/feedback-cast';
 import { startTestSystem, type TestSystem } from '../support/system';
+import { RedisLock } from '../../server/src/core/redis-lock';
+import { MANAGER_CHAIN_LOCK } from '../../server/src/modules/auth/staff-admin.managers';
 
 const HOUR_MS = 3_600_000;
 let sys: TestSystem;
@@ -175,5 +177,19 @@ describe('what the manager changes', () => {
     ]);
     const adminAfter = (await inboxTitles(sys, cast.admin.token)).filter((t) => t === '投诉已升级');
     expect(adminAfter.length).toBeGreaterThan(adminBefore.length);
+  });
+
+  it('answers 409 BUSY (not a server error) while another change to the chain holds it too long', async () => {
+    const lock = new RedisLock(sys.server.container.redis);
+    const token = await lock.acquire(MANAGER_CHAIN_LOCK, 30_000);
+    expect(token).not.toBeNull();
+    try {
+      const res = await patch(cast.otherPm.id, { managerId: null });
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'BUSY', message: '其他人正在处理同一条记录，请稍后重试' });
+    } finally {
+      await lock.release(MANAGER_CHAIN_LOCK, token!);
+    }
+    expect((await patch(cast.otherPm.id, { managerId: null })).status).toBe(200);
   });
 });

@@ -1,5 +1,13 @@
 import crypto from 'node:crypto';
+import { AppError } from './errors';
 import type { Redis } from './redis';
+
+/** Someone else held the lock for longer than the caller would wait: a 409 the user can retry. */
+export class LockBusyError extends AppError {
+  constructor(readonly key: string) {
+    super('BUSY');
+  }
+}
 
 // Delete only if the key still holds our token: a lock that expired and was taken by another
 // holder must survive our late release.
@@ -39,7 +47,7 @@ export class RedisLock {
     const deadline = Date.now() + waitMs;
     let token = await this.acquire(key, ttlMs);
     while (!token) {
-      if (Date.now() > deadline) throw new Error(`lock ${key} is busy`);
+      if (Date.now() > deadline) throw new LockBusyError(key);
       await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
       token = await this.acquire(key, ttlMs);
     }

@@ -12,7 +12,7 @@ import { retryTransient } from '../../core/db';
 import { AppError, ConflictError, NotFoundError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
-import type { RedisLock } from '../../core/redis-lock';
+import { LockBusyError, type RedisLock } from '../../core/redis-lock';
 import type { PaymentModel } from '../payments/payment.model';
 import type { RefundModel } from '../payments/refund.model';
 import { BillMatcher, type Finding } from './reconciliation.matcher';
@@ -66,7 +66,7 @@ export class ReconciliationService {
         2000,
       );
     } catch (err) {
-      if (err instanceof Error && /lock .* is busy/.test(err.message))
+      if (err instanceof LockBusyError)
         throw new ConflictError('CONFLICT', '该日对账正在进行中，请稍后刷新');
       throw err;
     }

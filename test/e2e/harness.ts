@@ -31,6 +31,8 @@ export interface H5 {
   expectText(locator: Locator, text: string): Promise<void>;
   /** A full-page screenshot of the current page to test/.artifacts/h5-<name>.png. */
   screenshot(name: string): Promise<void>;
+  /** A fresh sign-in as a customer through the simulated WeChat login, landing on 我的项目. */
+  signInCustomer(openid: string): Promise<void>;
 }
 
 /**
@@ -101,6 +103,15 @@ export function useBrowser(options: BrowserOptions = {}): H5 {
     async screenshot(name) {
       if (options.screenshotSettleMs) await page.waitForTimeout(options.screenshotSettleMs);
       await page.screenshot({ path: path.join(ARTIFACTS, `h5-${name}.png`), fullPage: true });
+    },
+    async signInCustomer(openid) {
+      await page.goto(`${system.baseUrl}/#/pages/login/index`);
+      await page.evaluate(() => window.localStorage.clear());
+      await page.reload();
+      await this.button('wechat-sim-entry').click({ timeout: UI_TIMEOUT });
+      await this.input('openid-input').fill(openid);
+      await this.button('wechat-sim-login').click();
+      await this.expectText(page.locator('.home-title'), '我的项目');
     },
   };
 }

@@ -126,14 +126,6 @@ async function freshLogin(): Promise<void> {
   await h5.page.reload();
 }
 
-async function signInCustomer(openid: string): Promise<void> {
-  await freshLogin();
-  await button('wechat-sim-entry').click({ timeout: UI_TIMEOUT });
-  await h5.input('openid-input').fill(openid);
-  await button('wechat-sim-login').click();
-  await expectText(h5.page.locator('.home-title'), '我的项目');
-}
-
 async function signInFinance(user: Person): Promise<void> {
   await freshLogin();
   await button('staff-entry').click({ timeout: UI_TIMEOUT });
@@ -241,7 +233,7 @@ it('customer confirms a milestone, pays the installment it made due, finance see
   const c = await cast();
   await submitMilestone(c);
 
-  await signInCustomer(c.openid);
+  await h5.signInCustomer(c.openid);
   await confirmMilestoneInUi(c);
   const customerToken = await sys.loginWechat(c.openid);
   const invoice = await milestoneInvoice(c, customerToken);
@@ -397,7 +389,7 @@ it('finance records a payment arrangement on an overdue invoice; the customer se
     arrangementNote: note,
   });
 
-  await signInCustomer(payer.openid);
+  await h5.signInCustomer(payer.openid);
   await h5.page.goto(`${sys.baseUrl}/#/pages/invoices/detail/index?id=${payer.invoiceId}`);
   await expectText(h5.page.locator('#invoice-arrangement'), note);
   expect(await h5.page.locator('#arrangement-panel').count()).toBe(0);

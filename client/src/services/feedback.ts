@@ -132,18 +132,24 @@ export interface RatingInput {
   comment: string;
 }
 
-/** The customer's rating of a confirmed milestone (null: not rated yet). */
-export async function getMilestoneRating(milestoneId: string): Promise<Rating | null> {
+/** What is rated: a confirmed milestone, or the whole project once completed. */
+export type RatingTarget = { kind: 'milestone' | 'project'; id: string };
+
+const ratingPath = (t: RatingTarget) =>
+  `/${t.kind === 'milestone' ? 'milestones' : 'projects'}/${enc(t.id)}/rating`;
+
+/** The customer's rating of the target (null: not rated yet). */
+export async function getRating(target: RatingTarget): Promise<Rating | null> {
   try {
-    return await http.get<Rating>(`/milestones/${enc(milestoneId)}/rating`, quiet);
+    return await http.get<Rating>(ratingPath(target), quiet);
   } catch {
     return null;
   }
 }
 
 /** Creates the rating, or changes it within the edit window. */
-export function rateMilestone(milestoneId: string, input: RatingInput): Promise<Rating> {
-  return http.post<Rating>(`/milestones/${enc(milestoneId)}/rating`, input, quiet);
+export function rate(target: RatingTarget, input: RatingInput): Promise<Rating> {
+  return http.post<Rating>(ratingPath(target), input, quiet);
 }
 
 // ── deadlines ───────────────────────────────────────────────────────────────────────────────

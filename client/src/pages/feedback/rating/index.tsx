@@ -10,9 +10,10 @@ import { useSubmit } from '../../../hooks/useSubmit';
 import { platform } from '../../../platform';
 import {
   RATING_DIMENSIONS,
-  getMilestoneRating,
-  rateMilestone,
+  getRating,
+  rate,
   type RatingInput,
+  type RatingTarget,
 } from '../../../services/feedback';
 import { formatDateTime } from '../../../services/projects';
 import '../../../components/projects/projects.css';
@@ -32,28 +33,34 @@ function scoresOf(r: Rating | null): Partial<Scores> {
   return { overall, quality, schedule, communication, tidiness };
 }
 
-/** 节点评价 (`?milestoneId=`): 1–5 overall and per dimension, and a comment; editable for 7 days. */
+/**
+ * 节点评价 (`?milestoneId=`) or 项目评价 (`?projectId=`, once the project is completed): 1–5 overall
+ * and per dimension, and a comment; editable for 7 days.
+ */
 export default function RatingPage() {
-  const milestoneId = useRouter().params.milestoneId ?? '';
+  const { milestoneId, projectId } = useRouter().params;
+  const target: RatingTarget = milestoneId
+    ? { kind: 'milestone', id: milestoneId }
+    : { kind: 'project', id: projectId ?? '' };
   const [existing, setExisting] = useState<Rating | null>(null);
   const [scores, setScores] = useState<Partial<Scores>>({});
   const [comment, setComment] = useState('');
   const { busy, error, run } = useSubmit();
 
   useEffect(() => {
-    if (!milestoneId) return;
-    void getMilestoneRating(milestoneId).then((r) => {
+    if (!target.id) return;
+    void getRating(target).then((r) => {
       setExisting(r);
       setScores(scoresOf(r));
       setComment(r?.comment ?? '');
     });
-  }, [milestoneId]);
+  }, [target.kind, target.id]);
 
   const submit = () => {
     const missing = ROWS.find((row) => !scores[row.key]);
     if (missing) return platform.toast(`请为${missing.label}打分`);
     void run(async () => {
-      const saved = await rateMilestone(milestoneId, { ...(scores as Scores), comment: comment.trim() });
+      const saved = await rate(target, { ...(scores as Scores), comment: comment.trim() });
       setExisting(saved);
       platform.toast('感谢您的评价', 'success');
     });
@@ -62,7 +69,7 @@ export default function RatingPage() {
   const locked = existing !== null && !existing.editable;
   return (
     <View id="rating-form" className="page rating-page">
-      <Text className="page-title">节点评价</Text>
+      <Text className="page-title">{target.kind === 'milestone' ? '节点评价' : '项目评价'}</Text>
       {ROWS.map((row) => (
         <View key={row.key} className="project-card">
           <Text className="form-label">{row.label}</Text>

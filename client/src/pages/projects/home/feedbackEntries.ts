@@ -3,10 +3,12 @@ import { ROUTES } from '../../../routes';
 
 /** Statuses after handover: the customer files repairs (报修) instead of change requests. */
 const HANDED_OVER: ReadonlySet<ProjectStatus> = new Set<ProjectStatus>(['completed', 'warranty', 'closed']);
+/** The whole project is rated at completion and during the warranty (as the server allows). */
+const RATEABLE: ReadonlySet<ProjectStatus> = new Set<ProjectStatus>(['completed', 'warranty']);
 
 /**
  * The issue-6 entries of the project home: change requests, the project chat, complaints and
- * repairs. `unread` is the chat's unread count, shown on its entry.
+ * repairs, and for the customer of a completed project its rating. `unread` is the chat's unread count, shown on its entry.
  */
 export function feedbackEntries(
   staff: boolean,
@@ -30,5 +32,14 @@ export function feedbackEntries(
   const raise = HANDED_OVER.has(status)
     ? { key: 'repair', label: '报修', page: `${ROUTES.repair}${q}` }
     : { key: 'complaint', label: '投诉', page: `${ROUTES.complaint}${q}` };
-  return [changes, chat, raise, board];
+  const rating = RATEABLE.has(status)
+    ? [
+        {
+          key: 'rating',
+          label: '评价本项目',
+          page: `${ROUTES.rating}?projectId=${encodeURIComponent(projectId)}`,
+        },
+      ]
+    : [];
+  return [changes, chat, raise, board, ...rating];
 }

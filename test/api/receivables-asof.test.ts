@@ -232,3 +232,52 @@ describe('receivables as of a past day', () => {
     expect(await report(`?asOf=${today}`)).toEqual(now);
   });
 });
+
+describe('receivables as of a day with many invoices (the ledger read in one pass)', () => {
+  const day = '2020-01-15';
+  const n = 600; // above the 500 that are still read with $in
+
+  beforeAll(async () => {
+    const { customerId } = await payer('批量客户');
+    const ids = Array.from({ length: n }, () => new Types.ObjectId());
+    await models().invoices.insertMany(
+      ids.map((_id, i) => ({
+        _id,
+        number: `HT-BULK-${String(_id)}`,
+        contractId: new Types.ObjectId(),
+        contractNumber: 'HT-BULK',
+        installmentId: new Types.ObjectId(),
+        customerId: new Types.ObjectId(customerId),
+        amount: 1_000 + (i % 2),
+        paidAmount: 1_000 + (i % 2),
+        status: 'paid',
+        issuedAt: shanghai('2020-01-10'),
+        dueDate: new Date('2020-01-12T00:00:00Z'),
+        reason: { kind: 'signing', milestoneId: null, milestoneName: null, installmentName: '首付款' },
+      })),
+    );
+    // even ones paid on the 14th (before the day), odd ones on the 20th (after it)
+    await models().paymentLedger.insertMany(
+      ids.map((_id, i) => ({
+        key: `payment:bulk-${String(_id)}`,
+        kind: 'payment',
+        invoiceId: _id,
+        paymentId: new Types.ObjectId(),
+        refundId: null,
+        amount: 1_000 + (i % 2),
+        wechatId: `42bulk${String(_id)}`,
+        at: shanghai(i % 2 === 0 ? '2020-01-14' : '2020-01-20'),
+      })),
+    );
+  });
+
+  it('counts only what was unpaid at the end of that day', async () => {
+    const res = await get(`/receivables?asOf=${day}`);
+    expect(res.status).toBe(200);
+    const zero = { current: 0, d0_30: 0, d31_60: 0, d61_90: 0, d90_plus: 0 };
+    expect(res.body.totals).toEqual({ ...zero, d0_30: 300 * 1_001, total: 300 * 1_001 });
+    expect(res.body.customers).toEqual([
+      expect.objectContaining({ customerName: '批量客户', invoiceCount: 300, total: 300 * 1_001 }),
+    ]);
+  });
+});

@@ -28,8 +28,8 @@ type ReceivableInvoice = Pick<
 
 const DAY_MS = 86_400_000;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-/** `$in` lists stay this long at most: one ledger query per chunk, never one per invoice. */
-const LEDGER_CHUNK = 500;
+/** Up to this many invoices the ledger is read with `$in`; beyond, in one pass over the entries before `at`. */
+const LEDGER_IN_LIMIT = 500;
 const NOT_DRAFT = INVOICE_STATUSES.filter((s) => s !== 'draft');
 
 export const emptyBuckets = (): AgingBuckets => ({
@@ -63,28 +63,30 @@ function voidAt(inv: ReceivableInvoice, at: Date): boolean {
   return inv.status === 'void' && (!inv.voidedAt || inv.voidedAt < at);
 }
 
-/** Ledger payments and refunds (fen) per invoice id, counting only entries before `at`. */
+/**
+ * Ledger payments and refunds (fen) per invoice id, counting only entries before `at`. A few
+ * invoices: one `$in` query. Many: one read of every entry before `at`, kept when its invoice is
+ * among them — on FerretDB each query reads the whole collection, so 100 `$in` chunks would read
+ * it 100 times; one pass reads it once.
+ */
 async function moneyBefore(
   ledger: LedgerEntryModel,
   ids: Types.ObjectId[],
   at: Date,
 ): Promise<Map<string, { paidAmount: number; refundedAmount: number }>> {
   const money = new Map<string, { paidAmount: number; refundedAmount: number }>();
-  // Sequential: each query is a collection scan on FerretDB; parallel chunks would only contend.
-  for (let i = 0; i < ids.length; i += LEDGER_CHUNK) {
-    const rows = await ledger
-      .find(
-        { invoiceId: { $in: ids.slice(i, i + LEDGER_CHUNK) }, at: { $lt: at } },
-        { invoiceId: 1, kind: 1, amount: 1 },
-      )
-      .lean();
-    for (const r of rows) {
-      const key = String(r.invoiceId);
-      const m = money.get(key) ?? { paidAmount: 0, refundedAmount: 0 };
-      if (r.kind === 'payment') m.paidAmount += r.amount;
-      else m.refundedAmount += r.amount;
-      money.set(key, m);
-    }
+  if (ids.length === 0) return money;
+  const wanted = new Set(ids.map(String));
+  const filter =
+    ids.length <= LEDGER_IN_LIMIT ? { invoiceId: { $in: ids }, at: { $lt: at } } : { at: { $lt: at } };
+  const rows = await ledger.find(filter, { invoiceId: 1, kind: 1, amount: 1 }).lean();
+  for (const r of rows) {
+    const key = String(r.invoiceId);
+    if (!wanted.has(key)) continue;
+    const m = money.get(key) ?? { paidAmount: 0, refundedAmount: 0 };
+    if (r.kind === 'payment') m.paidAmount += r.amount;
+    else m.refundedAmount += r.amount;
+    money.set(key, m);
   }
   return money;
 }
@@ -92,7 +94,7 @@ async function moneyBefore(
 /**
  * Invoices with money open at `at`, with that open amount. Simple filters (FerretDB scans anyway), the
  * rest in TypeScript: one query for the invoices issued before `at` (not draft; void decided here, as
- * it depends on `voidedAt`), then their ledger entries before `at` (`$in`, 500 ids a query). Paid invoices are read too — paid now may have been open then.
+ * it depends on `voidedAt`), then their ledger entries before `at` (see `moneyBefore`). Paid invoices are read too — paid now may have been open then.
  */
 export async function openInvoicesAt(
   deps: ReceivablesDeps,

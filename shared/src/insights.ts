@@ -85,7 +85,7 @@ export type AgingKey = (typeof AGING_KEYS)[number];
 
 export const receivablesKpiSchema = z.object({
   ...basis,
-  /** As of `to` (like GET /receivables?asOf): open invoices issued before then, open amounts now. count = open invoices. */
+  /** As of `to` (like GET /receivables?asOf): invoices open at that instant (issued before it, amounts from the payment ledger). count = open invoices. */
   asOf: z.string(),
   openAmount: z.number().int(),
   overdueAmount: z.number().int(),

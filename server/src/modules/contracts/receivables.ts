@@ -23,7 +23,7 @@ export type AgingRow = AgingBuckets & { invoiceCount: number };
 
 type ReceivableInvoice = Pick<
   InvoiceDoc,
-  '_id' | 'customerId' | 'amount' | 'status' | 'dueDate' | 'voidedAt'
+  '_id' | 'customerId' | 'projectId' | 'amount' | 'status' | 'dueDate' | 'issuedAt' | 'voidedAt'
 >;
 
 const DAY_MS = 86_400_000;
@@ -103,7 +103,7 @@ export async function openInvoicesAt(
   const issued = await deps.invoices
     .find(
       { status: { $in: NOT_DRAFT }, issuedAt: { $lt: at } },
-      { customerId: 1, amount: 1, status: 1, dueDate: 1, voidedAt: 1 },
+      { customerId: 1, projectId: 1, amount: 1, status: 1, dueDate: 1, issuedAt: 1, voidedAt: 1 },
     )
     .lean<ReceivableInvoice[]>();
   const live = issued.filter((inv) => !voidAt(inv, at));

@@ -67,7 +67,7 @@ const inWindow = (at: Date | null, w: Window) => at !== null && at >= w.from && 
 
 /** The records behind every figure, in one pass over each row set. */
 export function collectEntries(d: KpiData, w: Window): Entries {
-  // Aged as of the window end, like GET /receivables?asOf; open amounts are today's (no ledger history).
+  // Aged as of the window end, like GET /receivables?asOf (open amounts as of then, from the ledger).
   const asOf = w.to;
   const asOfDate = calendarDateOf(asOf);
   return {

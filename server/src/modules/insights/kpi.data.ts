@@ -1,11 +1,12 @@
 import type { Types } from 'mongoose';
-import { INVOICE_OPEN_STATUSES, invoiceOpenAmount } from '@gantry/shared';
 import type { StaffUserModel } from '../auth/staff-user.model';
 import type { ContractModel } from '../contracts/contract.model';
 import type { InvoiceModel } from '../contracts/invoice.model';
+import { openInvoicesAt } from '../contracts/receivables';
 import type { CustomerModel } from '../crm/customer.model';
 import type { OpportunityModel } from '../crm/opportunity.model';
 import type { RatingModel } from '../feedback/rating.model';
+import type { LedgerEntryModel } from '../payments/payment-ledger';
 import type { ResponseClockModel } from '../feedback/response-clock.model';
 import type { ProjectModel } from '../projects/project.model';
 import type { KpiData, Window } from './kpi.compute';
@@ -19,6 +20,7 @@ export interface KpiSources {
   contracts: ContractModel;
   ratings: RatingModel;
   invoices: InvoiceModel;
+  paymentLedger: LedgerEntryModel;
   opportunities: OpportunityModel;
 }
 
@@ -48,20 +50,8 @@ export async function loadKpiData(src: KpiSources, w: Window, scope: InsightsSco
       src.ratings
         .find({ createdAt: window }, { customerId: 1, projectId: 1, overall: 1, createdAt: 1 })
         .lean(),
-      src.invoices
-        .find(
-          { status: { $in: [...INVOICE_OPEN_STATUSES] } },
-          {
-            customerId: 1,
-            projectId: 1,
-            amount: 1,
-            paidAmount: 1,
-            refundedAmount: 1,
-            dueDate: 1,
-            issuedAt: 1,
-          },
-        )
-        .lean(),
+      // Open as they stood at the window's end (from the payment ledger), like GET /receivables?asOf.
+      openInvoicesAt(src, w.to),
       src.opportunities
         .find({ createdAt: window }, { customerId: 1, stage: 1, expectedAmount: 1, createdAt: 1 })
         .lean(),
@@ -124,7 +114,7 @@ export async function loadKpiData(src: KpiSources, w: Window, scope: InsightsSco
         id: String(i._id),
         customerId: String(i.customerId),
         projectId: s(i.projectId),
-        open: invoiceOpenAmount(i),
+        open: i.open,
         dueDate: i.dueDate,
         issuedAt: i.issuedAt ?? null,
       })),

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import { notification, postNotify, transactionResource } from '../../test/support/pay';
+import { notification, postNotify, seedOpenOrders, transactionResource } from '../../test/support/pay';
 import { startTestSystem } from '../../test/support/system';
 import { tradeNoFor } from '../../server/src/modules/payments/payment.view';
 
@@ -26,45 +26,9 @@ async function main() {
   const sys = await startTestSystem();
   try {
     const { invoices, payments } = sys.server.container.models;
-    const customerId = new Types.ObjectId();
     const tag = randomBytes(3).toString('hex');
-    const orders = Array.from({ length: n }, () => new Types.ObjectId()).map((_id, i) => ({
-      _id,
-      outTradeNo: tradeNoFor('P', _id),
-      invoiceId: new Types.ObjectId(),
-      amount: 10_000 + i,
-      openid: 'o_bench_payer',
-    }));
     let t = Date.now();
-    await invoices.insertMany(
-      orders.map((o, i) => ({
-        _id: o.invoiceId,
-        number: `HT-NB-${tag}-${i}`,
-        contractId: new Types.ObjectId(),
-        contractNumber: `HT-NB-${tag}`,
-        installmentId: new Types.ObjectId(),
-        customerId,
-        amount: o.amount,
-        status: 'issued',
-        issuedAt: new Date(),
-        dueDate: new Date(Date.now() + 7 * 86_400_000),
-        reason: { kind: 'signing', milestoneId: null, milestoneName: null, installmentName: '首付款' },
-      })),
-    );
-    await payments.insertMany(
-      orders.map((o, i) => ({
-        _id: o._id,
-        invoiceId: o.invoiceId,
-        customerId,
-        portalAccountId: customerId,
-        idempotencyKey: `bench-${tag}-${i}`,
-        amount: o.amount,
-        outTradeNo: o.outTradeNo,
-        status: 'created',
-        payerOpenid: o.openid,
-        description: '首付款',
-      })),
-    );
+    const orders = await seedOpenOrders(sys, n);
     console.log(`seeded ${n} invoices and payments in ${Date.now() - t} ms`);
     // Older, settled payments already in the collection: the answer path must not depend on them.
     const existing = arg('existing', 0);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { aeadEncrypt, rsaSign } from '../../scripts/wechat-sim/crypto';
+import { tradeNoFor } from '../../server/src/modules/payments/payment.view';
 import type { TestSystem } from './system';
 
 /** A customer with a signed-in portal account and an issued invoice of `amount` fen to pay. */
@@ -120,3 +121,54 @@ export const postNotify = (
   n: { body: string; headers: Record<string, string> },
   path = 'notify',
 ) => sys.api.request('POST', `/api/v1/payments/wechat/${path}`, { rawBody: n.body, headers: n.headers });
+
+/**
+ * `n` unpaid orders of one customer (an issued invoice and our payment record each, numbered as
+ * the payment service numbers them), straight through the models: for tests and benchmarks of the
+ * notification path, where how an order came to be does not matter.
+ */
+export async function seedOpenOrders(sys: TestSystem, n: number, amountFrom = 10_000) {
+  const { invoices, payments } = sys.server.container.models;
+  const customerId = new Types.ObjectId();
+  const tag = crypto.randomBytes(3).toString('hex');
+  const orders = Array.from({ length: n }, (_, i) => {
+    const _id = new Types.ObjectId();
+    return {
+      _id,
+      outTradeNo: tradeNoFor('P', _id),
+      invoiceId: new Types.ObjectId(),
+      amount: amountFrom + i,
+      openid: `o_seed_payer_${tag}`,
+    };
+  });
+  await invoices.insertMany(
+    orders.map((o, i) => ({
+      _id: o.invoiceId,
+      number: `HT-SEED-${tag}-${i}`,
+      contractId: new Types.ObjectId(),
+      contractNumber: `HT-SEED-${tag}`,
+      installmentId: new Types.ObjectId(),
+      customerId,
+      amount: o.amount,
+      status: 'issued',
+      issuedAt: new Date(),
+      dueDate: new Date(Date.now() + 7 * 86_400_000),
+      reason: { kind: 'signing', milestoneId: null, milestoneName: null, installmentName: '首付款' },
+    })),
+  );
+  await payments.insertMany(
+    orders.map((o, i) => ({
+      _id: o._id,
+      invoiceId: o.invoiceId,
+      customerId,
+      portalAccountId: customerId,
+      idempotencyKey: `seed-${tag}-${i}`,
+      amount: o.amount,
+      outTradeNo: o.outTradeNo,
+      status: 'created',
+      payerOpenid: o.openid,
+      description: '首付款',
+    })),
+  );
+  return orders;
+}

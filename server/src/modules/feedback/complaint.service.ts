@@ -15,11 +15,12 @@ import {
 import { auditableFields, type AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors';
 import type { EventBus, EventPayload } from '../../core/events';
 import { paginateById } from '../../core/pagination';
 import type { MongoFilter, Policy } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
+import { moveUnderLock } from '../../core/status-move';
 import type { FileService } from '../files/file.service';
 import type { ProjectDoc, ProjectModel } from '../projects/project.model';
 import type { ProjectAccess } from '../projects/project.policy';
@@ -198,30 +199,28 @@ export class ComplaintService {
     const { project } = await this.load(actor, id);
     if (by === 'customer' ? actor.role !== 'customer' : !this.mayHandle(actor, project))
       throw new ForbiddenError(by === 'customer' ? '只有客户本人可以确认或重新打开投诉' : undefined);
-    const after = await this.deps.lock.withLock(lockKey(id), 15_000, async () => {
-      const doc = await this.deps.complaints.findById(id).lean<ComplaintDoc>();
-      if (!doc) throw new NotFoundError();
-      if (!canMoveComplaint(doc.status, to))
-        throw new ConflictError(
-          'CONFLICT',
-          `投诉当前为「${COMPLAINT_STATUS_LABELS[doc.status]}」，不能变更为「${COMPLAINT_STATUS_LABELS[to]}」`,
-          { from: doc.status, to },
-        );
-      const now = new Date();
-      const set = { ...(await mutate(doc, now)), status: to };
-      await retryTransient(() => this.deps.complaints.updateOne({ _id: doc._id }, { $set: set }));
-      const event = to === 'open' ? 'reopened' : to;
-      await this.audit(
-        actor,
-        `complaint.${event}`,
-        doc._id,
-        { status: doc.status },
-        auditableFields(set),
-        requestId,
-      );
-      return { ...doc, ...set } as ComplaintDoc;
-    });
     const event = to === 'open' ? 'reopened' : to;
+    const after = await moveUnderLock<ComplaintStatus, ComplaintDoc>({
+      lock: this.deps.lock,
+      lockKey: lockKey(id),
+      lockTtlMs: 15_000,
+      model: this.deps.complaints,
+      id,
+      to,
+      canMove: canMoveComplaint,
+      refusal: (from) =>
+        `投诉当前为「${COMPLAINT_STATUS_LABELS[from]}」，不能变更为「${COMPLAINT_STATUS_LABELS[to]}」`,
+      changes: mutate,
+      audit: (doc, set) =>
+        this.audit(
+          actor,
+          `complaint.${event}`,
+          doc._id,
+          { status: doc.status },
+          auditableFields(set),
+          requestId,
+        ),
+    });
     await this.publish(`complaint.${event}`, after, project, `complaint.${event}:${id}:${after.round}`);
     return (await presentComplaints(this.deps, actor, [after], new Date()))[0]!;
   }

@@ -24,6 +24,7 @@ import type { EventBus } from '../../core/events';
 import { paginateById } from '../../core/pagination';
 import type { MongoFilter, Policy } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
+import { moveUnderLock } from '../../core/status-move';
 import type { StaffUserDoc, StaffUserModel } from '../auth/staff-user.model';
 import type { FileService } from '../files/file.service';
 import type { ProjectDoc, ProjectModel } from '../projects/project.model';
@@ -245,21 +246,19 @@ export class RepairService {
           ? isCustomer
           : this.mayHandle(actor, project);
     if (!allowed) throw new ForbiddenError(who === 'customer' ? '只有客户本人可以确认或返修' : undefined);
-    const after = await this.deps.lock.withLock(lockKey(id), 15_000, async () => {
-      const doc = await this.deps.repairs.findById(id).lean<RepairDoc>();
-      if (!doc) throw new NotFoundError();
-      if (!canMoveRepair(doc.status, to))
-        throw new ConflictError(
-          'CONFLICT',
-          `报修当前为「${REPAIR_STATUS_LABELS[doc.status]}」，不能变更为「${REPAIR_STATUS_LABELS[to]}」`,
-          { from: doc.status, to },
-        );
-      const now = new Date();
-      const set = { ...(await mutate(doc, now)), status: to };
-      await retryTransient(() => this.deps.repairs.updateOne({ _id: doc._id }, { $set: set }));
-      const before = { status: doc.status };
-      await this.audit(actor, `repair.${to}`, doc._id, before, auditableFields(set), requestId);
-      return { ...doc, ...set } as RepairDoc;
+    const after = await moveUnderLock<RepairStatus, RepairDoc>({
+      lock: this.deps.lock,
+      lockKey: lockKey(id),
+      lockTtlMs: 15_000,
+      model: this.deps.repairs,
+      id,
+      to,
+      canMove: canMoveRepair,
+      refusal: (from) =>
+        `报修当前为「${REPAIR_STATUS_LABELS[from]}」，不能变更为「${REPAIR_STATUS_LABELS[to]}」`,
+      changes: mutate,
+      audit: (doc, set) =>
+        this.audit(actor, `repair.${to}`, doc._id, { status: doc.status }, auditableFields(set), requestId),
     });
     // A moved visit is a new notice; everything else happens once per round.
     const suffix = to === 'scheduled' ? `:${after.visitAt?.getTime()}` : '';

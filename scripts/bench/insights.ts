@@ -14,6 +14,7 @@ import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { loadConfig } from '../../server/src/core/config';
 import { createLogger } from '../../server/src/core/logger';
+import { openInvoicesAt } from '../../server/src/modules/contracts/receivables';
 import { collectEntries, figuresOf, funnelOf } from '../../server/src/modules/insights/kpi.compute';
 import { loadKpiData } from '../../server/src/modules/insights/kpi.data';
 import { startServer } from '../../server/src/server';
@@ -161,11 +162,13 @@ async function main() {
         updatedAt: daysAgo(i),
       }),
     );
+    const invoiceIds = Array.from({ length: 2 * n }, () => new Types.ObjectId());
     await seed(
       'invoices',
       2 * n,
       (d) => m.invoices.collection.insertMany(d),
       (i) => ({
+        _id: invoiceIds[i],
         number: `INV-B-${tag}-${i}`,
         contractId: new Types.ObjectId(),
         contractNumber: 'HT',
@@ -180,6 +183,24 @@ async function main() {
         dueDate: daysAgo(i),
         createdAt: daysAgo(i + 20),
         updatedAt: daysAgo(i),
+      }),
+    );
+    // Money counts through the payment ledger (receivables are rebuilt from it): one entry per paid invoice.
+    const paid = invoiceIds.flatMap((id, i) => (i % 3 ? [{ id, i }] : []));
+    await seed(
+      'ledger entries',
+      paid.length,
+      (d) => m.paymentLedger.collection.insertMany(d),
+      (k) => ({
+        key: `payment:bench-${tag}-${k}`,
+        kind: 'payment',
+        invoiceId: paid[k]!.id,
+        paymentId: new Types.ObjectId(),
+        refundId: null,
+        amount: 1_000_000,
+        wechatId: `42${tag}${k}`,
+        at: daysAgo(paid[k]!.i + 5),
+        createdAt: daysAgo(paid[k]!.i + 5),
       }),
     );
     await seed(
@@ -270,14 +291,7 @@ async function main() {
     await time('satisfaction (ratings)', reps, () =>
       m.ratings.find({ createdAt: win }, { customerId: 1, projectId: 1, overall: 1, createdAt: 1 }).lean(),
     );
-    await time('receivables + aging (invoices)', reps, () =>
-      m.invoices
-        .find(
-          { status: { $in: ['issued', 'partially_paid', 'overdue'] } },
-          { customerId: 1, amount: 1, paidAmount: 1, refundedAmount: 1, dueDate: 1, issuedAt: 1 },
-        )
-        .lean(),
-    );
+    await time('receivables + aging (invoices + ledger)', reps, () => openInvoicesAt(m, new Date()));
     await time('funnel (opportunities)', reps, () =>
       m.opportunities
         .find({ createdAt: win }, { customerId: 1, stage: 1, expectedAmount: 1, createdAt: 1 })

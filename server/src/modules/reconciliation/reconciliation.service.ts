@@ -66,8 +66,7 @@ export class ReconciliationService {
         2000,
       );
     } catch (err) {
-      if (err instanceof LockBusyError)
-        throw new ConflictError('CONFLICT', '该日对账正在进行中，请稍后刷新');
+      if (err instanceof LockBusyError) throw new ConflictError('CONFLICT', '该日对账正在进行中，请稍后刷新');
       throw err;
     }
   }

@@ -3,8 +3,8 @@ import { modelOn, retryTransient } from '../../core/db';
 import { isDuplicateKeyError } from '../../core/errors';
 
 /**
- * The money that moved: one entry per settled payment (`payment:<transactionId>`) and per succeeded
- * refund (`refund:<refundId>`). The unique key is the exactly-once point: FerretDB's guarded updates
+ * The money that moved: one entry per settled payment (`payment:<outTradeNo>`) and per succeeded
+ * refund (`refund:<outRefundNo>`), keyed by `paymentLedgerKey` / `refundLedgerKey`. The unique key is the exactly-once point: FerretDB's guarded updates
  * are not atomic, a unique insert is — whoever inserts first applies the money, every other
  * delivery of the same notification finds the entry and only finishes the follow-up work.
  */
@@ -43,6 +43,10 @@ ledgerSchema.index({ invoiceId: 1 });
 ledgerSchema.index({ paymentId: 1 });
 
 export type LedgerEntryModel = Model<LedgerEntryDoc>;
+
+/** The entry of a payment is keyed by our order number, that of a refund by our refund number. */
+export const paymentLedgerKey = (outTradeNo: string) => `payment:${outTradeNo}`;
+export const refundLedgerKey = (outRefundNo: string) => `refund:${outRefundNo}`;
 
 export function ledgerEntryModel(conn: Connection): LedgerEntryModel {
   return modelOn(conn, 'PaymentLedgerEntry', ledgerSchema);

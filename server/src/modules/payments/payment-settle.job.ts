@@ -1,6 +1,6 @@
 import type { Logger } from '../../core/logger';
 import { PayApiError, type WechatPay } from '../../integrations/wechat/pay';
-import type { MongoPaymentLedger } from './payment-ledger';
+import { paymentLedgerKey, refundLedgerKey, type MongoPaymentLedger } from './payment-ledger';
 import type { PaymentSettlement } from './payment-settlement';
 import type { PaymentDoc, PaymentModel } from './payment.model';
 import type { RefundDoc, RefundModel } from './refund.model';
@@ -41,9 +41,18 @@ export class PaymentSettleJob {
       .lean<PaymentDoc[]>();
     for (const p of open) {
       // Settled already (its notification was answered) but the process died before the follow-up.
-      if (await this.d.ledger.entry(`payment:${p.outTradeNo}`)) {
-        await this.d.settlement.finish(String(p._id));
-        out.finished += 1;
+      if (await this.d.ledger.entry(paymentLedgerKey(p.outTradeNo))) {
+        const done = await this.d.settlement.finish(String(p._id)).then(
+          () => true,
+          (err: unknown) => {
+            this.d.logger.warn(
+              { err, outTradeNo: p.outTradeNo },
+              'settle: follow-up failed; next run retries',
+            );
+            return false;
+          },
+        );
+        if (done) out.finished += 1;
         continue;
       }
       const r = await this.settleOne(this.d.pay, p, now).catch((err) => {
@@ -92,7 +101,7 @@ export class PaymentSettleJob {
     let n = 0;
     for (const r of processing) {
       try {
-        if (await this.d.ledger.entry(`refund:${r.outRefundNo}`)) {
+        if (await this.d.ledger.entry(refundLedgerKey(r.outRefundNo))) {
           await this.d.refundService.finish(String(r._id));
           n += 1;
           continue;

@@ -5,7 +5,7 @@ import type { EventBus } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { GatewayTransaction } from '../../integrations/wechat/pay';
 import type { InvoiceService } from '../contracts/invoice.service';
-import type { MongoPaymentLedger } from './payment-ledger';
+import { paymentLedgerKey, type MongoPaymentLedger } from './payment-ledger';
 import type { PaymentDoc, PaymentModel } from './payment.model';
 import { idOfTradeNo } from './payment.view';
 
@@ -50,7 +50,7 @@ export class PaymentSettlement {
     if (payment.status === 'paid' && payment.transactionId === tx.transactionId)
       return { payment, applied: false };
     const applied = await this.d.ledger.record({
-      key: ledgerKey(payment),
+      key: paymentLedgerKey(payment.outTradeNo),
       kind: 'payment',
       invoiceId: payment.invoiceId,
       paymentId: payment._id,
@@ -105,7 +105,7 @@ export class PaymentSettlement {
   async finish(paymentId: string): Promise<void> {
     const payment = await this.d.payments.findById(paymentId).lean<PaymentDoc>();
     if (!payment || payment.effectsDoneAt) return;
-    const entry = await this.d.ledger.entry(ledgerKey(payment));
+    const entry = await this.d.ledger.entry(paymentLedgerKey(payment.outTradeNo));
     if (!entry) return;
     if (payment.status !== 'paid' || payment.transactionId !== entry.wechatId)
       await retryTransient(() =>
@@ -140,5 +140,3 @@ export class PaymentSettlement {
     );
   }
 }
-
-const ledgerKey = (payment: Pick<PaymentDoc, 'outTradeNo'>) => `payment:${payment.outTradeNo}`;

@@ -11,7 +11,7 @@ import type { MongoFilter } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import { PayApiError, type GatewayRefund, type WechatPay } from '../../integrations/wechat/pay';
 import type { InvoiceService } from '../contracts/invoice.service';
-import type { MongoPaymentLedger } from './payment-ledger';
+import { refundLedgerKey, type MongoPaymentLedger } from './payment-ledger';
 import { SettlementRefused } from './payment-settlement';
 import type { PaymentDoc, PaymentModel } from './payment.model';
 import type { RefundDoc, RefundModel } from './refund.model';
@@ -238,7 +238,7 @@ export class RefundService {
       throw new SettlementRefused(400, '退款通知与退款单不符');
     if (gr.status === 'SUCCESS') {
       const applied = await this.d.ledger.record({
-        key: ledgerKey(refund),
+        key: refundLedgerKey(refund.outRefundNo),
         kind: 'refund',
         invoiceId: refund.invoiceId,
         paymentId: refund.paymentId,
@@ -291,7 +291,7 @@ export class RefundService {
   async finish(refundId: string): Promise<void> {
     const refund = await this.d.refunds.findById(refundId).lean<RefundDoc>();
     if (!refund || refund.effectsDoneAt) return;
-    const entry = await this.d.ledger.entry(ledgerKey(refund));
+    const entry = await this.d.ledger.entry(refundLedgerKey(refund.outRefundNo));
     if (!entry) return;
     if (refund.status !== 'succeeded')
       await retryTransient(() =>
@@ -335,5 +335,3 @@ export class RefundService {
     return toRefund(refund);
   }
 }
-
-const ledgerKey = (refund: Pick<RefundDoc, 'outRefundNo'>) => `refund:${refund.outRefundNo}`;

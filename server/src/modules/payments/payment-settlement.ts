@@ -7,7 +7,7 @@ import type { GatewayTransaction } from '../../integrations/wechat/pay';
 import type { InvoiceService } from '../contracts/invoice.service';
 import { paymentLedgerKey, type MongoPaymentLedger } from './payment-ledger';
 import type { PaymentDoc, PaymentModel } from './payment.model';
-import { idOfTradeNo } from './payment.view';
+import { findByTradeNo } from './payment.view';
 
 export interface PaymentSettlementDeps {
   payments: PaymentModel;
@@ -43,7 +43,7 @@ export class PaymentSettlement {
   constructor(private readonly d: PaymentSettlementDeps) {}
 
   async settle(tx: GatewayTransaction): Promise<{ payment: PaymentDoc; applied: boolean }> {
-    const payment = await this.order(tx.outTradeNo);
+    const payment = await findByTradeNo(this.d.payments, 'P', 'outTradeNo', tx.outTradeNo);
     if (!payment) throw new SettlementRefused(404, '订单不存在', { outTradeNo: tx.outTradeNo });
     this.check(payment, tx);
     // A re-delivery of what is already applied and finished: nothing to write.
@@ -70,14 +70,6 @@ export class PaymentSettlement {
         after: { status: 'paid', transactionId: tx.transactionId, amount: payment.amount },
       });
     return { payment, applied };
-  }
-
-  /** Our order by the id inside its number (a primary-key read); numbers of the older form by field. */
-  private async order(outTradeNo: string): Promise<PaymentDoc | null> {
-    const id = idOfTradeNo('P', outTradeNo);
-    if (!id) return this.d.payments.findOne({ outTradeNo }).lean<PaymentDoc>();
-    const payment = await this.d.payments.findById(id).lean<PaymentDoc>();
-    return payment?.outTradeNo === outTradeNo ? payment : null;
   }
 
   /** mchid / appid / amount / state checked against our order; a mismatch changes nothing. */

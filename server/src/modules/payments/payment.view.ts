@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { Types, type Model, type QueryFilter } from 'mongoose';
 import type { Payment, Refund } from '@gantry/shared';
 import type { PaymentDoc } from './payment.model';
 import type { RefundDoc } from './refund.model';
@@ -59,4 +59,20 @@ export function tradeNoFor(prefix: 'P' | 'R', id: Types.ObjectId): string {
 export function idOfTradeNo(prefix: 'P' | 'R', tradeNo: string): Types.ObjectId | null {
   const m = /^([PR])I([0-9a-f]{24})$/.exec(tradeNo);
   return m && m[1] === prefix ? new Types.ObjectId(m[2]) : null;
+}
+
+/**
+ * Our payment (`P`, by `outTradeNo`) or refund (`R`, by `outRefundNo`) named by WeChat: by the id
+ * inside the number (a primary-key read), or by field for numbers of the older form.
+ */
+export async function findByTradeNo<D extends Record<F, string>, F extends 'outTradeNo' | 'outRefundNo'>(
+  model: Model<D>,
+  prefix: 'P' | 'R',
+  field: F,
+  tradeNo: string,
+): Promise<D | null> {
+  const id = idOfTradeNo(prefix, tradeNo);
+  if (!id) return model.findOne({ [field]: tradeNo } as QueryFilter<D>).lean<D>();
+  const doc = await model.findById(id).lean<D>();
+  return doc?.[field] === tradeNo ? doc : null;
 }

@@ -15,7 +15,7 @@ import { refundLedgerKey, type MongoPaymentLedger } from './payment-ledger';
 import { SettlementRefused } from './payment-settlement';
 import type { PaymentDoc, PaymentModel } from './payment.model';
 import type { RefundDoc, RefundModel } from './refund.model';
-import { idOfTradeNo, toRefund, tradeNoFor } from './payment.view';
+import { findByTradeNo, toRefund, tradeNoFor } from './payment.view';
 
 export interface RefundServiceDeps {
   payments: PaymentModel;
@@ -232,7 +232,7 @@ export class RefundService {
    * records the refund id.
    */
   async apply(gr: GatewayRefund): Promise<{ refund: RefundDoc; applied: boolean }> {
-    const refund = await this.refundOf(gr.outRefundNo);
+    const refund = await findByTradeNo(this.d.refunds, 'R', 'outRefundNo', gr.outRefundNo);
     if (!refund) throw new SettlementRefused(404, '退款单不存在', { outRefundNo: gr.outRefundNo });
     if ((gr.mchId !== null && gr.mchId !== this.d.mchId) || gr.amount !== refund.amount)
       throw new SettlementRefused(400, '退款通知与退款单不符');
@@ -274,14 +274,6 @@ export class RefundService {
         after: { status: set.status, refundId: gr.refundId },
       });
     return { refund: { ...refund, ...set } as RefundDoc, applied: false };
-  }
-
-  /** Our refund by the id inside its number (a primary-key read); numbers of the older form by field. */
-  private async refundOf(outRefundNo: string): Promise<RefundDoc | null> {
-    const id = idOfTradeNo('R', outRefundNo);
-    if (!id) return this.d.refunds.findOne({ outRefundNo }).lean<RefundDoc>();
-    const refund = await this.d.refunds.findById(id).lean<RefundDoc>();
-    return refund?.outRefundNo === outRefundNo ? refund : null;
   }
 
   /**

@@ -29,8 +29,6 @@ export interface InvoiceQueryDeps {
   clock?: () => Date;
 }
 
-export { agingBucket } from './receivables';
-
 /** Reading invoices: scoped lists, detail, and finance's receivables with aging. */
 export class InvoiceQueries {
   constructor(private readonly deps: InvoiceQueryDeps) {}

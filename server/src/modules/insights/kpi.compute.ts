@@ -11,7 +11,7 @@ import {
   type KpiRecord,
   type TrendPoint,
 } from '@gantry/shared';
-import { agingBucket } from '../contracts/invoice-query.service';
+import { agingBucket } from '../contracts/receivables';
 import { periodKey, summarize } from '../feedback/response-clock.stats';
 
 /** Plain rows the KPIs are computed from (loaded once per request by kpi.data.ts). */

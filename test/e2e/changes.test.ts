@@ -83,15 +83,6 @@ async function freshLogin(): Promise<void> {
   await h5.page.reload();
 }
 
-async function signInCustomer(openid: string): Promise<void> {
-  await freshLogin();
-  await h5.page.evaluate(() => window.localStorage.setItem('gantry.sim.subscribeDecision', 'accept'));
-  await button('wechat-sim-entry').click({ timeout: UI_TIMEOUT });
-  await h5.input('openid-input').fill(openid);
-  await button('wechat-sim-login').click();
-  await expectText(h5.page.locator('.home-title'), '我的项目');
-}
-
 async function signInPm(user: { username: string; password: string }): Promise<void> {
   await freshLogin();
   await button('staff-entry').click({ timeout: UI_TIMEOUT });
@@ -168,7 +159,7 @@ it('customer asks for a change, the PM quotes it, the customer sees the new tota
   const c = await cast();
   const newEnd = plusDays(PLANNED_END, 7);
 
-  await signInCustomer(c.openid);
+  await h5.signInCustomer(c.openid, 'accept');
   const id = await submitRequest(c);
   await screenshot('changes-customer-submitted');
 
@@ -177,7 +168,7 @@ it('customer asks for a change, the PM quotes it, the customer sees the new tota
   const afterQuote = await h5.system.api.get(`/api/v1/change-requests/${id}`, c.pm.token);
   expect(afterQuote.body.quote).toMatchObject({ costDelta: 1_200_050, scheduleDeltaDays: 7 });
 
-  await signInCustomer(c.openid);
+  await h5.signInCustomer(c.openid, 'accept');
   await openProject(c.projectId);
   await h5.page.locator('#project-entry-changes').click();
   await h5.page.locator(`#change-item-${id}`).click({ timeout: UI_TIMEOUT });
@@ -225,7 +216,7 @@ it('project chat: the unread count shows on the project page, a staff message ar
   );
   expect(first.status).toBe(201);
 
-  await signInCustomer(c.openid);
+  await h5.signInCustomer(c.openid, 'accept');
   await openProject(c.projectId);
   await expectText(h5.page.locator('#project-entry-chat'), '项目沟通（1）');
   await h5.page.locator('#project-entry-chat').click();
@@ -278,7 +269,7 @@ it('complaints: the customer raises one, the PM sees both deadlines on the board
   expect(old.status).toBe(201);
   expect(old.body.overdue).toBe(true);
 
-  await signInCustomer(c.openid);
+  await h5.signInCustomer(c.openid, 'accept');
   await openProject(c.projectId);
   await h5.page.locator('#project-entry-complaint').click();
   await h5.page.locator('#complaint-category-quality').click({ timeout: UI_TIMEOUT });

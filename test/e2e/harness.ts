@@ -31,8 +31,11 @@ export interface H5 {
   expectText(locator: Locator, text: string): Promise<void>;
   /** A full-page screenshot of the current page to test/.artifacts/h5-<name>.png. */
   screenshot(name: string): Promise<void>;
-  /** A fresh sign-in as a customer through the simulated WeChat login, landing on 我的项目. */
-  signInCustomer(openid: string): Promise<void>;
+  /**
+   * A fresh sign-in as a customer through the simulated WeChat login, landing on 我的项目;
+   * `subscribeDecision` is how that WeChat user will answer subscribe prompts (platform/h5.ts).
+   */
+  signInCustomer(openid: string, subscribeDecision?: 'accept' | 'reject'): Promise<void>;
 }
 
 /**
@@ -104,9 +107,14 @@ export function useBrowser(options: BrowserOptions = {}): H5 {
       if (options.screenshotSettleMs) await page.waitForTimeout(options.screenshotSettleMs);
       await page.screenshot({ path: path.join(ARTIFACTS, `h5-${name}.png`), fullPage: true });
     },
-    async signInCustomer(openid) {
+    async signInCustomer(openid, subscribeDecision) {
       await page.goto(`${system.baseUrl}/#/pages/login/index`);
       await page.evaluate(() => window.localStorage.clear());
+      if (subscribeDecision)
+        await page.evaluate(
+          (d) => window.localStorage.setItem('gantry.sim.subscribeDecision', d),
+          subscribeDecision,
+        );
       await page.reload();
       await this.button('wechat-sim-entry').click({ timeout: UI_TIMEOUT });
       await this.input('openid-input').fill(openid);

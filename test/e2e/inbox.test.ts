@@ -11,7 +11,7 @@ jest.setTimeout(120_000);
 
 // Taro's H5 router slides a new page in; let it come to rest before each screenshot.
 const h5 = useBrowser({ screenshotSettleMs: 400 });
-const { button, input, expectText, screenshot } = h5;
+const { button, expectText, screenshot } = h5;
 
 /** The badge's count once it reads `expected` (it is fetched again each time home shows). */
 async function expectUnread(expected: number): Promise<void> {
@@ -21,14 +21,6 @@ async function expectUnread(expected: number): Promise<void> {
 
 function milestoneGrant(templates: { templateId: string; remaining: number }[]): number | undefined {
   return templates.find((t) => t.templateId === MILESTONE_TEMPLATE)?.remaining;
-}
-
-async function signInCustomer(openid: string): Promise<void> {
-  await h5.page.goto(`${h5.system.baseUrl}/#/pages/login/index`);
-  await button('wechat-sim-entry').click({ timeout: UI_TIMEOUT });
-  await input('openid-input').fill(openid);
-  await button('wechat-sim-login').click();
-  await expectText(h5.page.locator('.home-title'), '我的项目');
 }
 
 async function publishMilestone(customerId: string, milestoneId: string, milestoneName: string) {
@@ -56,7 +48,7 @@ it('shows unread notifications on the home badge and in the inbox, and asks subs
     openid,
     customerName: '上海宏达建设有限公司',
   });
-  await signInCustomer(openid);
+  await h5.signInCustomer(openid);
   await expectUnread(0);
 
   await publishMilestone(customer.id, 'm1', '主体结构封顶');
@@ -126,7 +118,7 @@ it('shows unread notifications on the home badge and in the inbox, and asks subs
 it('shows 暂无消息 for an empty inbox', async () => {
   const openid = 'o_e2e_inbox_empty';
   await h5.system.seed.customerWithPortal({ openid, customerName: '苏州新城置业有限公司' });
-  await signInCustomer(openid);
+  await h5.signInCustomer(openid);
   await h5.page.locator('#inbox-entry').click();
   await expectText(h5.page.locator('#inbox-empty'), '暂无消息');
   expect(await h5.page.locator('[id^="inbox-item-"]').count()).toBe(0);
@@ -141,7 +133,7 @@ it('loads older notifications with 加载更多', async () => {
   for (let i = 1; i <= 22; i += 1) await publishOnly(customer.id, `many-${i}`, `节点${i}`);
   await h5.system.server.container.outboxWorker.drain();
 
-  await signInCustomer(openid);
+  await h5.signInCustomer(openid);
   await expectUnread(22);
   await h5.page.locator('#inbox-entry').click();
   const items = h5.page.locator('[id^="inbox-item-"]');
@@ -161,7 +153,7 @@ it('loads older notifications with 加载更多', async () => {
 it('saves notification preferences', async () => {
   const openid = 'o_e2e_preferences';
   await h5.system.seed.customerWithPortal({ openid, customerName: '杭州远景建设有限公司' });
-  await signInCustomer(openid);
+  await h5.signInCustomer(openid);
 
   await h5.page.locator('#preferences-entry').click();
   const row = h5.page.locator('#pref-milestone-awaiting_confirmation');

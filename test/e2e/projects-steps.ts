@@ -76,18 +76,8 @@ export function projectSteps(h5: H5) {
     await expectText(h5.page.locator('.home-title'), title);
   }
 
-  async function signInCustomer(openid: string, subscribeDecision: 'accept' | 'reject'): Promise<void> {
-    await freshLogin();
-    // How the simulated WeChat user answers the subscribe dialog (platform/h5.ts).
-    await h5.page.evaluate(
-      (d) => window.localStorage.setItem('gantry.sim.subscribeDecision', d),
-      subscribeDecision,
-    );
-    await button('wechat-sim-entry').click({ timeout: UI_TIMEOUT });
-    await h5.input('openid-input').fill(openid);
-    await button('wechat-sim-login').click();
-    await expectText(h5.page.locator('.home-title'), '我的项目');
-  }
+  const signInCustomer = (openid: string, subscribeDecision: 'accept' | 'reject') =>
+    h5.signInCustomer(openid, subscribeDecision);
 
   /** Home → 我的项目 → the project → one of its milestones. */
   async function openMilestone(projectId: string, milestoneId: string): Promise<void> {

@@ -23,6 +23,9 @@ import { registerJobs } from './jobs';
 import { AuthService } from './modules/auth/auth.service';
 import { authRoutes } from './modules/auth/auth.routes';
 import { InviteService } from './modules/auth/invite.service';
+import { KnownDevices } from './modules/auth/known-devices';
+import { PasswordService } from './modules/auth/password.service';
+import { SignInThrottle } from './modules/auth/sign-in-throttle';
 import { inviteRoutes } from './modules/auth/invite.routes';
 import { inviteModel, inviteRedemptionModel } from './modules/auth/invite.model';
 import { portalAccountModel } from './modules/auth/portal-account.model';
@@ -182,14 +185,27 @@ export async function buildContainer(
     lock: new RedisLock(redis),
     logger,
   });
+  const signInThrottle = new SignInThrottle(redis, config.auth.signIn);
+  const knownDevices = new KnownDevices(redis, config.auth.signIn.deviceTtlSeconds);
   const auth = new AuthService({
     ...models,
     sessions,
-    redis,
+    throttle: signInThrottle,
+    devices: knownDevices,
     customers,
     audit,
+    events,
+    logger,
     config: config.auth,
     ...integrations,
+  });
+  const passwords = new PasswordService({
+    ...models,
+    sessions,
+    throttle: signInThrottle,
+    devices: knownDevices,
+    audit,
+    auth,
   });
   const invites = new InviteService({
     ...models,
@@ -351,6 +367,7 @@ export async function buildContainer(
     auth,
     invites,
     staffAdmin,
+    passwords,
     customers,
     opportunities,
     scoring: crmScoring.scoring,
@@ -377,9 +394,9 @@ export async function buildContainer(
 
   const routes: AnyRoute[] = [
     clientConfigRoute(config),
-    ...authRoutes(auth, invites),
+    ...authRoutes(auth, invites, passwords),
     ...inviteRoutes(invites),
-    ...staffAdminRoutes(staffAdmin),
+    ...staffAdminRoutes(staffAdmin, passwords),
     ...customerImportRoutes(customers), // before customerRoutes: /customers/export vs /customers/:id
     ...customerRoutes(customers),
     ...opportunityRoutes(opportunities),

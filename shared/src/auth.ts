@@ -12,11 +12,28 @@ export const usernameSchema = z
   .max(32, '用户名最多 32 个字符')
   .regex(/^[a-z0-9_.-]+$/, '用户名只能包含小写字母、数字和 _ . -');
 
-export const passwordSchema = z.string().min(8, '密码至少 8 位').max(128, '密码最多 128 位');
+/** Counted in characters of the NFKC form, as the server's policy counts them (an emoji is one, not two). */
+export const PASSWORD_MIN_CHARS = 10;
+
+/**
+ * A new password as the form checks it. The server adds what needs more than the text: not the
+ * username, not a common password (server/src/modules/auth/password-policy.ts).
+ */
+export const passwordSchema = z
+  .string()
+  .max(128, '密码最多 128 个字符')
+  .refine((v) => [...v.normalize('NFKC')].length >= PASSWORD_MIN_CHARS, {
+    message: `密码至少 ${PASSWORD_MIN_CHARS} 个字符`,
+  });
+
+/** What a known device carries: 32 random bytes, base64url (the server keeps only its hash). */
+export const deviceTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, '无效的设备标识');
 
 export const staffLoginSchema = z.strictObject({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(128),
+  /** Returned by an earlier successful sign-in of the same user on this client. */
+  deviceToken: deviceTokenSchema.optional(),
 });
 export type StaffLoginInput = z.infer<typeof staffLoginSchema>;
 
@@ -40,6 +57,8 @@ export const sessionUserSchema = z.object({
   username: z.string().optional(),
   customerId: z.string().nullable().optional(),
   customerName: z.string().nullable().optional(),
+  /** Staff whose password was set by an admin: until they change it, only that and sign-out work. */
+  mustChangePassword: z.boolean().optional(),
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 
@@ -47,8 +66,20 @@ export const loginResultSchema = z.object({
   token: z.string(),
   expiresAt: z.string(),
   user: sessionUserSchema,
+  /** Staff sign-in only: keep it and send it with the next sign-in of this user from this client. */
+  deviceToken: z.string().optional(),
 });
 export type LoginResult = z.infer<typeof loginResultSchema>;
+
+export const changePasswordSchema = z.strictObject({
+  currentPassword: z.string().min(1, '请输入当前密码').max(128),
+  newPassword: passwordSchema,
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+
+/** An admin sets a new password for someone who lost theirs; they must change it at their next sign-in. */
+export const resetPasswordSchema = z.strictObject({ password: passwordSchema });
+export type ResetPasswordInput = z.infer<typeof resetPasswordSchema>;
 
 export const createStaffSchema = z.strictObject({
   username: usernameSchema,

@@ -43,6 +43,7 @@ export const NOTIFY_EVENTS = [
   'insights.health_report',
   'anomaly.flagged_finance',
   'anomaly.flagged_owner',
+  'auth.sign_in_throttled',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
@@ -88,6 +89,7 @@ export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = {
   'payment.succeeded': '付款成功',
   'refund.requested': '退款申请',
   'refund.succeeded': '退款成功',
+  'auth.sign_in_throttled': '账号登录异常',
 };
 
 export const CHANNELS = ['inbox', 'subscribe', 'wecom'] as const;

@@ -40,25 +40,31 @@ describe('staff sign-in', () => {
     expect(unknown.body).toEqual(wrong.body);
   });
 
-  it('locks the account after repeated failures, even for the right password, and audits it', async () => {
+  it('makes the same client wait seconds after repeated failures instead of locking the account', async () => {
     const staff = await sys.seed.staff('finance', { username: 'zhao.fin' });
-    const max = sys.config.auth.maxFailedLogins;
-    for (let i = 0; i < max; i += 1) {
+    const free = sys.config.auth.signIn.pairFreeFailures;
+    for (let i = 0; i < free; i += 1) {
       const res = await sys.api.post('/api/v1/auth/staff/login', {
         username: 'zhao.fin',
         password: `wrong-${i}-xx`,
       });
       expect(res.status).toBe(401);
     }
-    const locked = await sys.api.post('/api/v1/auth/staff/login', {
+    const waiting = await sys.api.post('/api/v1/auth/staff/login', {
       username: 'zhao.fin',
       password: staff.password,
     });
-    expect(locked.status).toBe(423);
-    expect(locked.body.error.code).toBe('ACCOUNT_LOCKED');
-    expect(locked.body.error.details.retryAfterSeconds).toBeGreaterThan(0);
-    const audit = await sys.server.container.audit.forResource('staff_user', staff.id);
-    expect(audit.map((a) => a.action)).toContain('staff.locked');
+    expect(waiting.status).toBe(429);
+    expect(waiting.body.error.code).toBe('SIGN_IN_THROTTLED');
+    expect(waiting.headers.get('retry-after')).toBe(String(sys.config.auth.signIn.backoffBaseSeconds));
+    await new Promise((resolve) =>
+      setTimeout(resolve, sys.config.auth.signIn.backoffBaseSeconds * 1000 + 100),
+    );
+    const ok = await sys.api.post('/api/v1/auth/staff/login', {
+      username: 'zhao.fin',
+      password: staff.password,
+    });
+    expect(ok.status).toBe(200);
   });
 });
 

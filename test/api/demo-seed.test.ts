@@ -31,6 +31,9 @@ describe('demo seed', () => {
       password: DEMO_PASSWORD,
     });
     expect(sales.body.user).toMatchObject({ role: 'sales', name: '李娜' });
+    // Seeded, not set by an admin: the demo logins are not forced to a new password.
+    expect(sales.body.user.mustChangePassword).toBe(false);
+    expect((await sys.api.get('/api/v1/customers', sales.body.token)).status).toBe(200);
     const portal = await sys.loginWechat('o_demo_customer_1');
     expect((await sys.api.get('/api/v1/me', portal)).body.user.customerName).toBe('华景置业有限公司');
 

@@ -9,6 +9,7 @@ import { contractsConfigSchema } from '../modules/contracts/contracts.config';
 import { overdueConfigSchema } from '../modules/contracts/overdue.config';
 import { insightsConfigSchema } from '../modules/insights/insights.config';
 import { paymentsConfigSchema } from '../modules/payments/payments.config';
+import { signInConfigSchema } from '../modules/auth/auth.config';
 
 /**
  * Configuration is read once, from config/default.json, config/<NODE_ENV>.json and the environment,
@@ -48,8 +49,7 @@ const configSchema = z.object({
   auth: z.object({
     staffTokenTtlSeconds: z.number().int().positive(),
     portalTokenTtlSeconds: z.number().int().positive(),
-    maxFailedLogins: z.number().int().positive(),
-    lockoutSeconds: z.number().int().positive(),
+    signIn: signInConfigSchema,
     inviteTtlSeconds: z.number().int().positive(),
   }),
   rateLimit: z.object({ perIp: limiterSchema, perAccount: limiterSchema, login: limiterSchema }),

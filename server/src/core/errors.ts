@@ -64,8 +64,12 @@ export class ConflictError extends AppError {
 }
 
 export class RateLimitError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('RATE_LIMITED', undefined, { retryAfterSeconds });
+  constructor(
+    readonly retryAfterSeconds: number,
+    code: 'RATE_LIMITED' | 'SIGN_IN_THROTTLED' = 'RATE_LIMITED',
+    message?: string,
+  ) {
+    super(code, message, { retryAfterSeconds });
   }
 }
 

@@ -9,6 +9,8 @@ export interface Actor {
   /** For portal (customer) accounts: the customer the WeChat account is bound to, if any. */
   customerId: string | null;
   sessionId: string;
+  /** Staff signed in with a password an admin set: only changing it and signing out are open. */
+  mustChangePassword?: boolean;
 }
 
 export function isStaff(actor: Actor): boolean {

@@ -41,6 +41,8 @@ export interface RouteSpec<A extends AuthRule, B extends Schema, Q extends Schem
   status?: 200 | 201 | 202 | 204;
   /** An extra, stricter limiter keyed by client IP (sign-in endpoints). */
   limiter?: 'login';
+  /** Open to a session that must change its admin-set password first (changing it, signing out). */
+  beforePasswordChange?: true;
   handler(input: RouteInput<A, B, Q, P>): Promise<unknown>;
 }
 
@@ -84,7 +86,7 @@ export function mountRoutes(router: Router, routes: AnyRoute[], deps: RouteDeps)
 
 async function resolveActor(ctx: Context, route: AnyRoute, deps: RouteDeps): Promise<Actor | undefined> {
   if (route.auth === 'public') return undefined;
-  const actor = await authenticate(ctx, deps.sessions);
+  const actor = await authenticate(ctx, deps.sessions, { beforePasswordChange: route.beforePasswordChange });
   ctx.state.actor = actor;
   await deps.limiters.perAccount.hit(actor.id);
   const allowed =

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  changePasswordSchema,
   loginResultSchema,
   sessionUserSchema,
   staffLoginSchema,
@@ -9,10 +10,15 @@ import {
 import { defineRoute, type AnyRoute } from '../../core/http/route';
 import type { AuthService } from './auth.service';
 import type { InviteService } from './invite.service';
+import type { PasswordService } from './password.service';
 
 const userEnvelope = z.object({ user: sessionUserSchema });
 
-export function authRoutes(auth: AuthService, invites: InviteService): AnyRoute[] {
+export function authRoutes(
+  auth: AuthService,
+  invites: InviteService,
+  passwords: PasswordService,
+): AnyRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -23,7 +29,19 @@ export function authRoutes(auth: AuthService, invites: InviteService): AnyRoute[
       limiter: 'login',
       body: staffLoginSchema,
       response: loginResultSchema,
-      handler: ({ body, ctx }) => auth.staffLogin(body, ctx.state.requestId),
+      handler: ({ body, ctx }) => auth.staffLogin(body, { ip: ctx.ip, requestId: ctx.state.requestId }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/password',
+      summary: 'Change one’s own password (ends every session; answers a fresh one)',
+      tags: ['auth'],
+      auth: 'staff',
+      beforePasswordChange: true,
+      body: changePasswordSchema,
+      response: loginResultSchema,
+      handler: ({ body, actor, ctx }) =>
+        passwords.change(actor, body, { ip: ctx.ip, requestId: ctx.state.requestId }),
     }),
     defineRoute({
       method: 'post',
@@ -63,6 +81,7 @@ export function authRoutes(auth: AuthService, invites: InviteService): AnyRoute[
       summary: 'Revoke the current token',
       tags: ['auth'],
       auth: 'any',
+      beforePasswordChange: true,
       status: 204,
       handler: ({ actor }) => auth.logout(actor),
     }),

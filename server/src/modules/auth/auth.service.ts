@@ -4,46 +4,68 @@ import type { Actor } from '../../core/auth/actor';
 import type { SessionStore } from '../../core/auth/session-store';
 import type { AuditLog } from '../../core/audit';
 import { AppError, isDuplicateKeyError, UnauthorizedError } from '../../core/errors';
-import type { Redis } from '../../core/redis';
+import type { EventBus } from '../../core/events';
+import type { Logger } from '../../core/logger';
 import type { WechatLogin } from '../../integrations/wechat/login';
 import type { CustomerService } from '../crm/customer.service';
+import type { KnownDevices } from './known-devices';
 import { verifyPassword } from './password';
 import type { PortalAccountDoc, PortalAccountModel } from './portal-account.model';
+import type { SignInAttempt, SignInThrottle } from './sign-in-throttle';
 import type { StaffUserDoc, StaffUserModel } from './staff-user.model';
 
 export interface AuthServiceDeps {
   staffUsers: StaffUserModel;
   portalAccounts: PortalAccountModel;
   sessions: SessionStore;
-  redis: Redis;
+  throttle: SignInThrottle;
+  devices: KnownDevices;
   wechatLogin: WechatLogin;
   customers: CustomerService;
   audit: AuditLog;
+  events: EventBus;
+  logger: Logger;
   config: AppConfig['auth'];
 }
 
-const failuresKey = (username: string) => `login-failures:${username}`;
+/** Where a sign-in comes from, for the throttle and the audit. */
+export interface SignInClient {
+  ip: string;
+  requestId?: string;
+}
+
+/** Full-width letters and capitals name the same account, and the same throttle counters. */
+export const foldUsername = (username: string) => username.normalize('NFKC').trim().toLowerCase();
 
 /** Sign-in for staff (password) and customers (WeChat code), the current user, and sign-out. */
 export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
 
-  async staffLogin(input: StaffLoginInput, requestId?: string): Promise<LoginResult> {
-    const username = input.username.trim().toLowerCase();
-    await this.assertNotLocked(username);
-    const user = await this.deps.staffUsers.findOne({ username }).lean<StaffUserDoc>();
+  async staffLogin(input: StaffLoginInput, client: SignInClient): Promise<LoginResult> {
+    const attempt: SignInAttempt = { username: foldUsername(input.username), ip: client.ip };
+    const user = await this.deps.staffUsers.findOne({ username: attempt.username }).lean<StaffUserDoc>();
+    const userId = user ? String(user._id) : null;
+    const knownDevice = await this.deps.devices.isKnown(userId, input.deviceToken);
+    await this.deps.throttle.assertAllowed(attempt, knownDevice);
     const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
     if (!user || !passwordOk || !user.active) {
-      await this.countFailure(username, user, requestId);
+      await this.signInFailed(attempt, user, client.requestId);
       throw new UnauthorizedError('INVALID_CREDENTIALS');
     }
-    await this.deps.redis.del(failuresKey(username));
+    await this.deps.throttle.recordSuccess(attempt);
+    const deviceToken = await this.deps.devices.remember(String(user._id), input.deviceToken);
+    return { ...(await this.startStaffSession(user)), deviceToken };
+  }
+
+  /** A new session for a staff user who proved who they are (sign-in, or a password change). */
+  async startStaffSession(user: StaffUserDoc): Promise<LoginResult> {
     const actor = {
       id: String(user._id),
       kind: 'staff',
       role: user.role,
       name: user.name,
       customerId: null,
+      ...(user.mustChangePassword ? { mustChangePassword: true } : {}),
     } as const;
     const session = await this.deps.sessions.create(actor, this.deps.config.staffTokenTtlSeconds);
     return {
@@ -53,30 +75,35 @@ export class AuthService {
     };
   }
 
-  private async assertNotLocked(username: string): Promise<void> {
-    const failures = Number(await this.deps.redis.get(failuresKey(username)));
-    if (failures >= this.deps.config.maxFailedLogins) {
-      const ttl = await this.deps.redis.ttl(failuresKey(username));
-      throw new AppError('ACCOUNT_LOCKED', undefined, { retryAfterSeconds: Math.max(ttl, 1) });
-    }
-  }
-
-  private async countFailure(username: string, user: StaffUserDoc | null, requestId?: string): Promise<void> {
-    const key = failuresKey(username);
-    const [[, count]] = (await this.deps.redis
-      .multi()
-      .incr(key)
-      .expire(key, this.deps.config.lockoutSeconds)
-      .exec()) as [[null, number]];
-    if (count === this.deps.config.maxFailedLogins && user) {
-      await this.deps.audit.record({
-        actor: null,
-        action: 'staff.locked',
-        resource: 'staff_user',
-        resourceId: user._id,
-        after: { failures: count, lockoutSeconds: this.deps.config.lockoutSeconds },
-        requestId,
-      });
+  private async signInFailed(attempt: SignInAttempt, user: StaffUserDoc | null, requestId?: string) {
+    const userFailures = await this.deps.throttle.recordFailure(attempt);
+    if (!user || !(await this.deps.throttle.firstCrossing(attempt, userFailures))) return;
+    const { windowSeconds } = this.deps.config.signIn;
+    await this.deps.audit.record({
+      actor: null,
+      action: 'staff.sign_in_throttled',
+      resource: 'staff_user',
+      resourceId: user._id,
+      after: { failures: userFailures, windowSeconds, lastIp: attempt.ip },
+      requestId,
+    });
+    try {
+      await this.deps.events.publish(
+        'auth.sign_in_throttled',
+        {
+          username: user.username,
+          name: user.name,
+          failures: userFailures,
+          windowMinutes: Math.round(windowSeconds / 60),
+          ip: attempt.ip,
+        },
+        { id: `auth.sign_in_throttled:${String(user._id)}:${Date.now()}` },
+      );
+    } catch (err) {
+      // The attempt is answered 401 like any other; the audit entry above is the record. Letting
+      // the next failure try the notice again beats a window in which the admins hear nothing.
+      await this.deps.throttle.forgetCrossing(attempt);
+      this.deps.logger.error({ err, userId: String(user._id) }, 'sign-in attack notice failed');
     }
   }
 
@@ -139,7 +166,14 @@ export class AuthService {
   }
 
   private staffSessionUser(user: StaffUserDoc): SessionUser {
-    return { id: String(user._id), kind: 'staff', role: user.role, name: user.name, username: user.username };
+    return {
+      id: String(user._id),
+      kind: 'staff',
+      role: user.role,
+      name: user.name,
+      username: user.username,
+      mustChangePassword: user.mustChangePassword === true,
+    };
   }
 
   async portalSessionUser(account: PortalAccountDoc): Promise<SessionUser> {

@@ -2,16 +2,18 @@ import { z } from 'zod';
 import {
   createStaffSchema,
   objectIdSchema,
+  resetPasswordSchema,
   staffListQuerySchema,
   staffMemberSchema,
   updateStaffSchema,
 } from '@gantry/shared';
 import { defineRoute, type AnyRoute } from '../../core/http/route';
+import type { PasswordService } from './password.service';
 import type { StaffAdminService } from './staff-admin.service';
 
 const idParams = z.object({ id: objectIdSchema });
 
-export function staffAdminRoutes(staff: StaffAdminService): AnyRoute[] {
+export function staffAdminRoutes(staff: StaffAdminService, passwords: PasswordService): AnyRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -55,6 +57,18 @@ export function staffAdminRoutes(staff: StaffAdminService): AnyRoute[] {
       body: updateStaffSchema,
       response: staffMemberSchema,
       handler: ({ params, body, actor, ctx }) => staff.update(actor, params.id, body, ctx.state.requestId),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/admin/users/:id/password',
+      summary:
+        'Set a new password for another staff account (ends its sessions; it must be changed at the next sign-in)',
+      tags: ['admin'],
+      auth: ['admin'],
+      params: idParams,
+      body: resetPasswordSchema,
+      status: 204,
+      handler: ({ params, body, actor, ctx }) => passwords.reset(actor, params.id, body, ctx.state.requestId),
     }),
   ];
 }

@@ -8,6 +8,7 @@ import { paginateById } from '../../core/pagination';
 import type { MongoFilter } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import { hashPassword } from './password';
+import { assertAcceptablePassword } from './password-policy';
 import { MANAGER_CHAIN_LOCK, assertValidManager, withManagers } from './staff-admin.managers';
 import type { StaffUserDoc, StaffUserModel } from './staff-user.model';
 
@@ -29,8 +30,14 @@ const idOf = (id: Types.ObjectId | null | undefined) => (id ? String(id) : null)
 export class StaffAdminService {
   constructor(private readonly deps: StaffAdminDeps) {}
 
+  /**
+   * `actor` null is the system (demo seed, tests' factories): its accounts are not admin-set, so
+   * only an admin's creation makes the person choose their own password at first sign-in.
+   */
   async create(actor: Actor | null, input: CreateStaffInput, requestId?: string): Promise<StaffMember> {
+    assertAcceptablePassword(input.password, input.username, 'body.password');
     if (input.managerId) await assertValidManager(this.deps.staffUsers, null, input.managerId);
+    const mustChangePassword = actor !== null;
     let doc;
     try {
       doc = await this.deps.staffUsers.create({
@@ -41,6 +48,7 @@ export class StaffAdminService {
         phone: input.phone ?? null,
         active: true,
         managerId: toObjectId(input.managerId),
+        mustChangePassword,
       });
     } catch (err) {
       throw toDuplicateError(err, `用户名 ${input.username} 已存在`) ?? err;
@@ -51,7 +59,7 @@ export class StaffAdminService {
       action: 'staff.created',
       resource: 'staff_user',
       resourceId: user!.id,
-      after: { username: user!.username, role: user!.role, managerId: user!.managerId },
+      after: { username: user!.username, role: user!.role, managerId: user!.managerId, mustChangePassword },
       requestId,
     });
     return user!;

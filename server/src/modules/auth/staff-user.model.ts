@@ -12,6 +12,9 @@ export interface StaffUserDoc {
   active: boolean;
   /** Who this person reports to: complaints and repairs past their deadline escalate to the PM's manager. */
   managerId: Types.ObjectId | null;
+  /** Set when an admin chose the password (creation, reset); cleared when the person picks their own. */
+  mustChangePassword: boolean;
+  passwordChangedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -25,6 +28,8 @@ const staffUserSchema = new Schema<StaffUserDoc>(
     phone: { type: String, default: null },
     active: { type: Boolean, required: true, default: true },
     managerId: { type: Schema.Types.ObjectId, default: null },
+    mustChangePassword: { type: Boolean, required: true, default: false },
+    passwordChangedAt: { type: Date, default: null },
   },
   { collection: 'staff_users', timestamps: true },
 );

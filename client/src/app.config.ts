@@ -6,6 +6,7 @@ export default defineAppConfig({
     // The browser stands in for WeChat through the simulator; the mini-program has WeChat itself.
     ...(isH5 ? ['pages/login/wechat-sim/index'] : []),
     'pages/login/staff/index',
+    'pages/login/password/index',
     'pages/bind/index',
     'pages/home/index',
     'pages/inbox/index',

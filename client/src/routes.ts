@@ -6,6 +6,7 @@ export const ROUTES = {
   login: '/pages/login/index',
   wechatSim: '/pages/login/wechat-sim/index',
   staffLogin: '/pages/login/staff/index',
+  changePassword: '/pages/login/password/index',
   bind: '/pages/bind/index',
   home: '/pages/home/index',
   inbox: '/pages/inbox/index',
@@ -64,7 +65,11 @@ export function registeredPageUrl(page: string | null): string | null {
   return REGISTERED_PAGES.has(path) ? url : null;
 }
 
-/** After signing in: an unbound portal account must enter an invite code first. */
+/**
+ * After signing in: staff with an admin-set password must choose their own first (the server
+ * refuses everything else), and an unbound portal account must enter an invite code first.
+ */
 export function enterApp(user: SessionUser): Promise<void> {
+  if (user.mustChangePassword) return platform.reLaunch(ROUTES.changePassword);
   return platform.reLaunch(needsBinding(user) ? ROUTES.bind : ROUTES.home);
 }

@@ -68,6 +68,40 @@ it('shows the server message for a wrong password', async () => {
   await screenshot('staff-login-error');
 });
 
+it('makes a person with an admin-set password choose their own before anything else', async () => {
+  const admin = await h5.system.seed.staff('admin', { name: '孙管理' });
+  const adminToken = await h5.system.loginStaff(admin.username, admin.password);
+  const created = await h5.system.api.post(
+    '/api/v1/admin/users',
+    { username: 'e2e.new.pm', password: 'Initial-Site-2026', name: '周项目', role: 'pm' },
+    adminToken,
+  );
+  expect(created.status).toBe(201);
+
+  await openLogin();
+  await button('staff-entry').click();
+  await input('username-input').fill('e2e.new.pm');
+  await input('password-input').fill('Initial-Site-2026');
+  await button('staff-login').click();
+
+  await expectText(h5.page.locator('#password-change-required'), '管理员为您设置了初始密码');
+  expect(h5.page.url()).toContain('#/pages/login/password/index');
+  await input('current-password').fill('Initial-Site-2026');
+  await input('new-password').fill('e2e.new.pm-2026');
+  await input('confirm-password').fill('e2e.new.pm-2026');
+  await button('change-password-submit').click();
+  await expectText(h5.page.locator('#change-password-error'), '密码不能包含用户名');
+  await screenshot('change-password-refused');
+
+  await input('new-password').fill('Tower-Crane-Blue-8');
+  await input('confirm-password').fill('Tower-Crane-Blue-8');
+  await button('change-password-submit').click();
+  await expectText(h5.page.locator('.home-title'), '项目经理工作台');
+  await expectText(h5.page.locator('#current-user'), '周项目');
+  await screenshot('pm-home-after-password-change');
+  expect(await h5.system.loginStaff('e2e.new.pm', 'Tower-Crane-Blue-8')).toEqual(expect.any(String));
+});
+
 it('sends a new WeChat user to the invite page and into the customer home after binding', async () => {
   const admin = await h5.system.seed.staff('admin', { name: '赵管理' });
   const token = await h5.system.loginStaff(admin.username, admin.password);

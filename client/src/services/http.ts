@@ -74,7 +74,13 @@ export async function request<T>(method: Method, path: string, options: RequestO
   const error = toApiError(response.statusCode, response.data);
   if (options.toast !== false) platform.toast(error.message);
   if (response.statusCode === 401 && SESSION_ENDING_CODES.has(error.code)) await endSession();
+  if (error.code === 'PASSWORD_CHANGE_REQUIRED') await requirePasswordChange();
   throw error;
+}
+
+/** A session with an admin-set password (e.g. one kept from before a reload) can only change it. */
+async function requirePasswordChange(): Promise<void> {
+  await platform.reLaunch(ROUTES.changePassword).catch(() => undefined);
 }
 
 /**

@@ -50,3 +50,8 @@ export interface NewStaff {
 export function createStaff(input: NewStaff): Promise<StaffMember> {
   return http.post<StaffMember>('/admin/users', input, { toast: false });
 }
+
+/** A new password for someone else: their sessions end and they must change it at next sign-in. */
+export function resetStaffPassword(id: string, password: string): Promise<void> {
+  return http.post<void>(`/admin/users/${enc(id)}/password`, { password }, { toast: false });
+}

@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 import { Text, View } from '@tarojs/components';
 import type { SessionUser } from '@gantry/shared';
 import { ROLE_LABELS } from '@gantry/shared/src/roles';
+import { platform } from '../../platform';
+import { ROUTES } from '../../routes';
 import { Button } from '../ui';
 import { NotificationEntries } from './NotificationEntries';
 import './home.css';
@@ -26,6 +28,15 @@ export function HomeLayout({ title, user, onLogout, children }: HomeLayoutProps)
       {children}
       <NotificationEntries />
       <View className="actions">
+        {user.kind === 'staff' && (
+          <Button
+            id="change-password-entry"
+            block
+            onClick={() => void platform.navigateTo(ROUTES.changePassword)}
+          >
+            修改密码
+          </Button>
+        )}
         <Button id="logout" block onClick={onLogout}>
           退出登录
         </Button>

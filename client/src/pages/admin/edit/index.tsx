@@ -10,6 +10,7 @@ import { useSubmit } from '../../../hooks/useSubmit';
 import { platform } from '../../../platform';
 import { STAFF_ROLE_OPTIONS, getStaff, updateStaff, type StaffChanges } from '../../../services/staff';
 import { ManagerPicker, type ManagerChoice } from '../ManagerPicker';
+import { PasswordReset } from '../PasswordReset';
 import '../../../components/projects/projects.css';
 import '../admin.css';
 
@@ -102,6 +103,7 @@ export default function StaffEditPage() {
         </Button>
       </View>
       <ErrorText id="staff-form-error" message={error} />
+      <PasswordReset staffId={saved.id} />
     </View>
   );
 }

@@ -15,7 +15,7 @@ import '../admin.css';
 /** Quick checks before the round trip; the server's rules (and messages) are the ones that count. */
 function problemOf(f: { username: string; password: string; name: string; phone: string }): string | null {
   if (!/^[a-z0-9_.-]{3,32}$/.test(f.username)) return '用户名为 3–32 位小写字母、数字或 _ . -';
-  if (f.password.length < 8) return '初始密码至少 8 位';
+  if ([...f.password.normalize('NFKC')].length < 10) return '初始密码至少 10 个字符';
   if (!f.name.trim()) return '请填写姓名';
   if (f.phone && !/^1[3-9]\d{9}$/.test(f.phone)) return '手机号格式不正确';
   return null;
@@ -58,7 +58,12 @@ export default function StaffNewPage() {
       </View>
       <Text className="form-label">初始密码</Text>
       <View id="new-staff-password" className="form-field">
-        <Input type="password" placeholder="至少 8 位" value={password} onChange={setPassword} />
+        <Input
+          type="password"
+          placeholder="至少 10 个字符，员工首次登录需修改"
+          value={password}
+          onChange={setPassword}
+        />
       </View>
       <Text className="form-label">姓名</Text>
       <View id="new-staff-name" className="form-field">

@@ -93,7 +93,7 @@ describe('an attack on one username from many IPs', () => {
     attacked = await startTestSystem({
       overrides: {
         http: { trustProxy: true },
-        auth: { signIn: { ...signIn, backoffBaseSeconds: 30, backoffMaxSeconds: 60 } },
+        auth: { signIn: { ...signIn, ipFreeFailures: 6, backoffBaseSeconds: 30, backoffMaxSeconds: 60 } },
       },
     });
   });
@@ -164,5 +164,21 @@ describe('an attack on one username from many IPs', () => {
     // The notice is for admins: the finance user under attack does not get it.
     const ownInbox = await api.get('/api/v1/notifications', owner.body.token);
     expect(ownInbox.body.items.filter((n: { title: string }) => n.title === '账号登录异常')).toHaveLength(0);
+  });
+
+  it('slows one IP spraying many usernames, and only that IP', async () => {
+    const { api, seed } = attacked;
+    const at = (ip: string, username: string, password: string) =>
+      api.request('POST', '/api/v1/auth/staff/login', {
+        headers: { 'x-forwarded-for': ip },
+        body: { username, password },
+      });
+    const victim = await seed.staff('service', { username: 'spray.victim' });
+    const spray = '233.252.0.9';
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i += 1) statuses.push((await at(spray, `spray.user${i}`, 'Password2026!')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+    expect((await at(spray, 'spray.victim', victim.password)).status).toBe(429);
+    expect((await at('233.252.0.10', 'spray.victim', victim.password)).status).toBe(200);
   });
 });

@@ -106,3 +106,31 @@ it('an admin creates a staff account with a manager from 新建员工', async ()
   // The new account signs in with the initial password.
   expect(await sys.loginStaff('e2e.new.sales', 'Passw0rd!new')).toEqual(expect.any(String));
 });
+
+it('an admin resets a forgotten password from the edit page; a weak one is refused inline', async () => {
+  const sys = h5.system;
+  const admin = await person('admin', '管理员吴芳');
+  const engineer = await person('engineer', '现场工程师郑凯');
+
+  await signIn(admin, '管理后台');
+  await h5.page.goto(`${sys.baseUrl}/#/pages/admin/edit/index?id=${engineer.id}`);
+  await expectText(h5.page.locator('.page-title'), '现场工程师郑凯');
+  await input('staff-reset-password').fill('password123');
+  await button('staff-reset-password-submit').click();
+  await expectText(h5.page.locator('#staff-reset-password-error'), '该密码过于常见');
+
+  await input('staff-reset-password').fill('Scaffold-Check-61');
+  const reset = h5.page.waitForResponse(
+    (r) => r.url().endsWith(`/api/v1/admin/users/${engineer.id}/password`) && r.request().method() === 'POST',
+  );
+  await button('staff-reset-password-submit').click();
+  expect((await reset).status()).toBe(204);
+  await screenshot('admin-staff-password-reset');
+  // The engineer's old session is over, and the new password must be changed at sign-in.
+  expect((await sys.api.get('/api/v1/me', engineer.token)).status).toBe(401);
+  const login = await sys.api.post('/api/v1/auth/staff/login', {
+    username: engineer.username,
+    password: 'Scaffold-Check-61',
+  });
+  expect(login.body.user.mustChangePassword).toBe(true);
+});

@@ -7,6 +7,7 @@ import { clearSession, getSessionUser, saveSession } from '../../../store/sessio
 import { Button, Input } from '../../../components/ui';
 import { ErrorText } from '../../../components/ui/ErrorText';
 import { useSubmit } from '../../../hooks/useSubmit';
+import './index.css';
 
 /** Quick checks before the round trip; the server's rules (common passwords, the username) decide. */
 function problemOf(newPassword: string, confirm: string): string | null {
@@ -53,6 +54,7 @@ export default function ChangePasswordPage() {
       <Text className="hint">
         至少 10 个字符，不能包含用户名，也不能是常见密码。修改后其他设备需重新登录。
       </Text>
+      <Text className="form-label">当前密码</Text>
       <View className="form-field">
         <Input
           id="current-password"
@@ -62,9 +64,11 @@ export default function ChangePasswordPage() {
           onChange={setCurrent}
         />
       </View>
+      <Text className="form-label">新密码</Text>
       <View className="form-field">
         <Input id="new-password" type="password" placeholder="新密码" value={next} onChange={setNext} />
       </View>
+      <Text className="form-label">确认新密码</Text>
       <View className="form-field">
         <Input
           id="confirm-password"

@@ -79,15 +79,15 @@ export class AuthService {
     const userFailures = await this.deps.throttle.recordFailure(attempt);
     if (!user || !(await this.deps.throttle.firstCrossing(attempt, userFailures))) return;
     const { windowSeconds } = this.deps.config.signIn;
-    await this.deps.audit.record({
-      actor: null,
-      action: 'staff.sign_in_throttled',
-      resource: 'staff_user',
-      resourceId: user._id,
-      after: { failures: userFailures, windowSeconds, lastIp: attempt.ip },
-      requestId,
-    });
     try {
+      await this.deps.audit.record({
+        actor: null,
+        action: 'staff.sign_in_throttled',
+        resource: 'staff_user',
+        resourceId: user._id,
+        after: { failures: userFailures, windowSeconds, lastIp: attempt.ip },
+        requestId,
+      });
       await this.deps.events.publish(
         'auth.sign_in_throttled',
         {
@@ -100,8 +100,8 @@ export class AuthService {
         { id: `auth.sign_in_throttled:${String(user._id)}:${Date.now()}` },
       );
     } catch (err) {
-      // The attempt is answered 401 like any other; the audit entry above is the record. Letting
-      // the next failure try the notice again beats a window in which the admins hear nothing.
+      // The attempt is answered 401 like any other. Letting the next failure claim the window again
+      // beats a window in which the admins hear nothing (at worst the audit entry is written twice).
       await this.deps.throttle.forgetCrossing(attempt);
       this.deps.logger.error({ err, userId: String(user._id) }, 'sign-in attack notice failed');
     }

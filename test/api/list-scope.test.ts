@@ -14,6 +14,8 @@ interface Op {
   pathParams: string[];
   idParams: string[];
   cursor: boolean;
+  /** Query strings that fill the required parameters: one per value of a required enum. */
+  required: string[];
 }
 
 const LAST_CURSOR = 'ffffffffffffffffffffffff';
@@ -57,9 +59,23 @@ function listOperations(): Op[] {
       pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
       idParams: params.filter((p) => p.in === 'query' && /Id$/.test(p.name)).map((p) => p.name),
       cursor: params.some((p) => p.in === 'query' && p.name === 'cursor'),
+      required: requiredQueries(
+        path,
+        params.filter((p) => p.in === 'query' && p.required),
+      ),
     });
   }
   return ops;
+}
+
+function requiredQueries(path: string, required: Json[]): string[] {
+  let queries = [''];
+  for (const p of required) {
+    const values: unknown[] | undefined = deref(p.schema)?.enum;
+    if (!values) throw new Error(`GET ${path}: cannot fill the required query parameter ${p.name}`);
+    queries = queries.flatMap((q) => values.map((v) => `${q}&${p.name}=${String(v)}`));
+  }
+  return queries;
 }
 
 /** `projectId` → `/projects/{id}`, `changeRequestId` → `/change-requests/{id}`. */
@@ -167,15 +183,16 @@ async function probe(name: string, actor: Actor, ops: Op[]) {
   const unfillable: string[] = [];
   for (const op of ops) {
     // The cursor is a query parameter too: the page after the newest possible id is every record.
-    const queries = ['', ...(op.cursor ? [`?cursor=${LAST_CURSOR}`] : [])];
+    const filters = ['', ...(op.cursor ? [`&cursor=${LAST_CURSOR}`] : [])];
     for (const param of op.idParams) {
       const values = candidates(param, foreign, actor);
       if (!values) unfillable.push(`GET ${op.path}?${param}`);
-      for (const v of values ?? []) queries.push(`?${param}=${v}`);
+      for (const v of values ?? []) filters.push(`&${param}=${v}`);
     }
+    const queries = op.required.flatMap((r) => filters.map((f) => `?${`${r}${f}`.slice(1)}`));
     for (const base of pathFillings(op)) {
       for (const q of queries) {
-        const res = await world.sys.api.get(`/api/v1${base}${q}`, actor.token);
+        const res = await world.sys.api.get(`/api/v1${base}${q === '?' ? '' : q}`, actor.token);
         if (res.status !== 200) continue;
         const leaked = leakedIn(res.body, foreign);
         if (leaked.length > 0) leaks.push(`${name}: GET ${base}${q} → ${leaked.join(', ')}`);

@@ -2,8 +2,8 @@ import { scopeWorld, type Actor, type ScopeWorld } from '../support/scope-world'
 
 /**
  * A query filter narrows what an actor may list, it never replaces it. Driven by /openapi.json:
- * every GET whose answer is a list (an array, or a page with `items`) is called by every kind of
- * actor, once unfiltered and once per query parameter naming a record (`…Id`) with each record of
+ * every GET whose answer is a list (an array, or a page with `items`), and every GET with an id
+ * filter, is called by every kind of actor, once unfiltered and once per query parameter naming a record (`…Id`) with each record of
  * that kind the actor may not read. "May not read" is what the record's own detail endpoint
  * answers the actor; a list answer that mentions such a record anywhere has leaked it. A new list
  * with an id parameter this file cannot fill fails here until the world seeds that kind.
@@ -47,17 +47,20 @@ function isList(schema: Json | undefined): boolean {
   return deref(s.properties?.items)?.type === 'array';
 }
 
+/** Every GET answering a list, and every other GET (funnel, health report) that takes an id filter. */
 function listOperations(): Op[] {
   const ops: Op[] = [];
   for (const [path, item] of Object.entries<Json>(doc.paths)) {
     const get = item.get;
-    const schema = get?.responses?.['200']?.content?.['application/json']?.schema;
-    if (!get || !isList(schema)) continue;
+    if (!get) continue;
+    const schema = get.responses?.['200']?.content?.['application/json']?.schema;
     const params: Json[] = get.parameters ?? [];
+    const idParams = params.filter((p) => p.in === 'query' && /Id$/.test(p.name)).map((p) => p.name);
+    if (!isList(schema) && idParams.length === 0) continue;
     ops.push({
       path,
       pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
-      idParams: params.filter((p) => p.in === 'query' && /Id$/.test(p.name)).map((p) => p.name),
+      idParams,
       cursor: params.some((p) => p.in === 'query' && p.name === 'cursor'),
       required: requiredQueries(
         path,
@@ -161,7 +164,7 @@ function stringsIn(value: unknown, out: Set<string> = new Set()): Set<string> {
 /** Values to try for a query parameter: the actor's foreign records of its kind, or other staff. */
 function candidates(param: string, foreign: Foreign, actor: Actor): string[] | undefined {
   if (USER_PARAM.test(param))
-    return [...world.a.staffIds, ...world.b.staffIds].filter((id) => id !== actor.id);
+    return [world.a, world.b].filter((side) => !side.staffIds.includes(actor.id)).flatMap((s) => s.staffIds);
   return foreign.byKind.get(param);
 }
 
@@ -182,8 +185,9 @@ async function probe(name: string, actor: Actor, ops: Op[]) {
   const leaks: string[] = [];
   const unfillable: string[] = [];
   for (const op of ops) {
-    // The cursor is a query parameter too: the page after the newest possible id is every record.
-    const filters = ['', ...(op.cursor ? [`&cursor=${LAST_CURSOR}`] : [])];
+    // The cursor is a query parameter too: the page after the newest possible id is the first page,
+    // so with a cursor parameter that call stands for the unfiltered one as well.
+    const filters = [op.cursor ? `&cursor=${LAST_CURSOR}` : ''];
     for (const param of op.idParams) {
       const values = candidates(param, foreign, actor);
       if (!values) unfillable.push(`GET ${op.path}?${param}`);

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config';
 import { ConflictError, NotFoundError } from '../errors';
 import type { Logger } from '../logger';
 import { paginateById } from '../pagination';
+import { scopeUnder } from '../policy';
 import type { Redis } from '../redis';
 import { toJobRun, type JobRunModel } from './job-run.model';
 import { JobRunner, type JobDefinition } from './job-runner';
@@ -132,7 +133,7 @@ export class Scheduler {
 
   async runs(name: string, page: { cursor?: string; limit: number }): Promise<Page<JobRun>> {
     this.get(name);
-    return paginateById(this.deps.runs, { job: name }, page, toJobRun);
+    return paginateById(this.deps.runs, { scope: scopeUnder('job', name) }, page, toJobRun);
   }
 
   private async summary(job: JobDefinition): Promise<JobSummary> {

@@ -5,7 +5,7 @@ import type { SessionStore } from '../../core/auth/session-store';
 import type { AuditLog } from '../../core/audit';
 import { ConflictError, NotFoundError, toDuplicateError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
-import type { MongoFilter } from '../../core/policy';
+import { EVERYTHING, type MongoFilter } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import { hashPassword } from './password';
 import { assertAcceptablePassword } from './password-policy';
@@ -69,7 +69,9 @@ export class StaffAdminService {
     const filter: MongoFilter = {};
     if (query.role) filter.role = query.role;
     if (query.active !== undefined) filter.active = query.active;
-    const page = await paginateById(this.deps.staffUsers, filter, query, (doc) => doc as StaffUserDoc);
+    // Only admins reach this list (see the route), and they read every account.
+    const list = { scope: EVERYTHING, narrow: filter };
+    const page = await paginateById(this.deps.staffUsers, list, query, (doc) => doc as StaffUserDoc);
     return { items: await withManagers(this.deps.staffUsers, page.items), nextCursor: page.nextCursor };
   }
 

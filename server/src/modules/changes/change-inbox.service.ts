@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { ChangeRequest, ChangeRequestInboxQuery, Page } from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
-import { ValidationError } from '../../core/errors';
+import { cursorClause, listQuery, type ListFilter } from '../../core/pagination';
 import type { MongoFilter, Policy } from '../../core/policy';
 import { projectScope } from '../feedback/escalation.deadlines';
 import type { ProjectDoc, ProjectModel } from '../projects/project.model';
@@ -29,9 +29,11 @@ export class ChangeInboxService {
   constructor(private readonly deps: ChangeInboxDeps) {}
 
   async list(actor: Actor, query: ChangeRequestInboxQuery): Promise<Page<ChangeRequest>> {
-    const filter: MongoFilter = await this.scope(actor, query.projectId);
-    if (query.status) filter.status = { $in: query.status };
-    const page = await pageOldestFirst(this.deps.changeRequests, filter, query);
+    const narrow: MongoFilter = {};
+    if (query.projectId) narrow.projectId = await this.readableProject(actor, query.projectId);
+    if (query.status) narrow.status = { $in: query.status };
+    const list = { scope: await projectScope(this.deps, actor), narrow };
+    const page = await pageOldestFirst(this.deps.changeRequests, list, query);
     const projects = await this.projectsOf(page.items);
     const docs = page.items.filter((d) => projects.has(String(d.projectId)));
     const items = await presentAcrossProjects(this.deps, actor, docs, projects);
@@ -41,13 +43,9 @@ export class ChangeInboxService {
     return { items: wanted ? items.filter((r) => wanted.has(r.status)) : items, nextCursor: page.nextCursor };
   }
 
-  /** One readable project (404 like the per-project list otherwise), or all the actor may read. */
-  private async scope(actor: Actor, projectId: string | undefined): Promise<MongoFilter> {
-    if (projectId) {
-      const project = await this.deps.projectAccess.get(actor, projectId, 'read');
-      return { projectId: project._id };
-    }
-    return { ...(await projectScope(this.deps, actor)) };
+  /** 404 like the per-project list for a project the actor may not read. */
+  private async readableProject(actor: Actor, projectId: string): Promise<Types.ObjectId> {
+    return (await this.deps.projectAccess.get(actor, projectId, 'read'))._id;
   }
 
   private async projectsOf(docs: ChangeRequestDoc[]): Promise<Map<string, ProjectDoc>> {
@@ -61,15 +59,11 @@ export class ChangeInboxService {
 /** `paginateById`, oldest first: the inbox order (see above). */
 async function pageOldestFirst(
   model: ChangeRequestModel,
-  filter: MongoFilter,
+  list: ListFilter,
   page: { cursor?: string; limit: number },
 ): Promise<{ items: ChangeRequestDoc[]; nextCursor: string | null }> {
-  const query: MongoFilter = { ...filter };
-  if (page.cursor) {
-    if (!Types.ObjectId.isValid(page.cursor))
-      throw new ValidationError([{ path: 'query.cursor', message: '无效的分页游标' }]);
-    query._id = { $gt: new Types.ObjectId(page.cursor) };
-  }
+  const after = cursorClause(page.cursor, 1);
+  const query = after ? listQuery(list, after) : listQuery(list);
   const docs = await model
     .find(query)
     .sort({ _id: 1 })

@@ -15,6 +15,7 @@ import { retryTransient } from '../../core/db';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors';
 import type { EventBus } from '../../core/events';
 import { paginateById } from '../../core/pagination';
+import { scopeUnder } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import type { ResponseClockService } from '../feedback/response-clock.service';
 import type { FileService } from '../files/file.service';
@@ -108,9 +109,11 @@ export class ChangeRequestService {
 
   async list(actor: Actor, projectId: string, query: ChangeRequestListQuery): Promise<Page<ChangeRequest>> {
     const project = await this.deps.projectAccess.get(actor, projectId, 'read');
-    const filter: Record<string, unknown> = { projectId: project._id };
-    if (query.status) filter.status = query.status;
-    const page = await paginateById(this.deps.changeRequests, filter, query, (d) => d as ChangeRequestDoc);
+    const list = {
+      scope: scopeUnder('projectId', project._id),
+      narrow: query.status ? { status: query.status } : undefined,
+    };
+    const page = await paginateById(this.deps.changeRequests, list, query, (d) => d as ChangeRequestDoc);
     return {
       items: await presentChangeRequests(this.deps, actor, page.items, project),
       nextCursor: page.nextCursor,

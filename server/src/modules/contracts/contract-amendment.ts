@@ -6,6 +6,7 @@ import { retryTransient } from '../../core/db';
 import { isDuplicateKeyError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
+import { scopeUnder } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import type { ApprovedChange } from '../changes/change-effects';
 import type {
@@ -82,7 +83,8 @@ export class ContractAmendments {
     page: { cursor?: string; limit: number },
   ): Promise<Page<Amendment>> {
     const c = await this.deps.contractService.getReadable(actor, contractId);
-    return paginateById(this.deps.contractAmendments, { contractId: c._id }, page, (d) => toAmendment(d));
+    const list = { scope: scopeUnder('contractId', c._id) };
+    return paginateById(this.deps.contractAmendments, list, page, (d) => toAmendment(d));
   }
 
   private async record(contractId: Types.ObjectId, change: ApprovedChange): Promise<AmendmentDoc | null> {

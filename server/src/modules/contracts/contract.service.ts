@@ -139,14 +139,19 @@ export class ContractService {
   }
 
   async list(actor: Actor, query: ContractListQuery): Promise<Page<Contract>> {
-    const filter: Record<string, unknown> = { ...(await this.deps.access.scope(actor)) };
-    if (actor.role === 'customer') filter.status = 'active';
-    else if (query.status) filter.status = query.status;
-    if (query.customerId) filter.customerId = new Types.ObjectId(query.customerId);
-    if (query.projectId) filter.projectId = new Types.ObjectId(query.projectId);
-    if (actor.role === 'customer' && query.status && query.status !== 'active')
-      return { items: [], nextCursor: null };
-    const page = await paginateById(this.deps.contracts, filter, query, (d) => d as ContractDoc);
+    const scope = await this.deps.access.scope(actor);
+    // A customer sees only contracts in force: a status filter can narrow that, not replace it.
+    const visible = actor.role === 'customer' ? { status: 'active' } : null;
+    const narrow: Record<string, unknown> = {};
+    if (query.status) narrow.status = query.status;
+    if (query.customerId) narrow.customerId = new Types.ObjectId(query.customerId);
+    if (query.projectId) narrow.projectId = new Types.ObjectId(query.projectId);
+    const page = await paginateById(
+      this.deps.contracts,
+      { scope, narrow: [visible, narrow] },
+      query,
+      (d) => d as ContractDoc,
+    );
     const names = await this.customerNames(page.items.map((c) => c.customerId));
     const items = page.items.map((c) => toContract(c, names.get(String(c.customerId)) ?? null));
     if (actor.role !== 'customer') return { ...page, items };

@@ -38,19 +38,25 @@ export class InvoiceQueries {
   }
 
   async list(actor: Actor, query: InvoiceListQuery): Promise<Page<Invoice>> {
-    const filter: Record<string, unknown> = { ...(await this.deps.access.scope(actor)) };
-    if (query.status) filter.status = query.status;
-    else if (actor.role === 'customer') filter.status = { $ne: 'draft' };
-    if (actor.role === 'customer' && query.status === 'draft') return { items: [], nextCursor: null };
-    if (query.customerId) filter.customerId = new Types.ObjectId(query.customerId);
-    if (query.contractId) filter.contractId = new Types.ObjectId(query.contractId);
-    if (query.projectId) filter.projectId = new Types.ObjectId(query.projectId);
+    const scope = await this.deps.access.scope(actor);
+    // Drafts are finance's work in progress: a status filter narrows a customer's view, never past that.
+    const visible = actor.role === 'customer' ? { status: { $ne: 'draft' } } : null;
+    const narrow: Record<string, unknown> = {};
+    if (query.status) narrow.status = query.status;
+    if (query.customerId) narrow.customerId = new Types.ObjectId(query.customerId);
+    if (query.contractId) narrow.contractId = new Types.ObjectId(query.contractId);
+    if (query.projectId) narrow.projectId = new Types.ObjectId(query.projectId);
     if (query.overdue === 'true') {
       const today = Date.parse(`${calendarDateOf(this.now())}T00:00:00Z`);
-      filter.dueDate = { $lt: new Date(today) };
-      if (!query.status) filter.status = { $in: [...INVOICE_OPEN_STATUSES] };
+      narrow.dueDate = { $lt: new Date(today) };
+      if (!query.status) narrow.status = { $in: [...INVOICE_OPEN_STATUSES] };
     }
-    const page = await paginateById(this.deps.invoices, filter, query, (d) => d as InvoiceDoc);
+    const page = await paginateById(
+      this.deps.invoices,
+      { scope, narrow: [visible, narrow] },
+      query,
+      (d) => d as InvoiceDoc,
+    );
     const names = await this.customerNames(page.items.map((i) => i.customerId));
     return { ...page, items: page.items.map((i) => toInvoice(i, names.get(String(i.customerId)) ?? null)) };
   }

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Actor } from '../../core/auth/actor';
-import { NOTHING, type MongoFilter } from '../../core/policy';
+import { EVERYTHING, grantScope, NOTHING, type Scope } from '../../core/policy';
 import type { CustomerModel } from '../crm/customer.model';
 import type { ProjectModel } from '../projects/project.model';
 
@@ -19,20 +19,20 @@ export class MoneyAccess {
   constructor(private readonly deps: { projects: ProjectModel; customers: CustomerModel }) {}
 
   /** A list filter (over customerId/projectId) limiting a query to what the actor may read. */
-  async scope(actor: Actor): Promise<MongoFilter> {
+  async scope(actor: Actor): Promise<Scope> {
     switch (actor.role) {
       case 'admin':
       case 'finance':
-        return {};
+        return EVERYTHING;
       case 'customer':
-        return actor.customerId ? { customerId: new Types.ObjectId(actor.customerId) } : NOTHING;
+        return actor.customerId ? grantScope({ customerId: new Types.ObjectId(actor.customerId) }) : NOTHING;
       case 'pm': {
         const projects = await this.deps.projects.find({ pmId: actor.id }, { _id: 1 }).lean();
-        return { projectId: { $in: projects.map((p) => p._id) } };
+        return grantScope({ projectId: { $in: projects.map((p) => p._id) } });
       }
       case 'sales': {
         const customers = await this.deps.customers.find({ ownerId: actor.id }, { _id: 1 }).lean();
-        return { customerId: { $in: customers.map((c) => c._id) } };
+        return grantScope({ customerId: { $in: customers.map((c) => c._id) } });
       }
       default:
         return NOTHING;

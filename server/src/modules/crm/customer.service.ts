@@ -117,8 +117,13 @@ export class CustomerService {
     if (query.ownerId) filter.ownerId = new Types.ObjectId(query.ownerId);
     if (query.pool !== undefined) filter.ownerId = query.pool ? null : { $ne: null };
     if (query.q) filter.$or = searchClauses(query.q);
-    const scoped = { $and: [this.deps.policy.scope(actor, CUSTOMER), filter] };
-    const page = await paginateById(this.deps.customers, scoped, query, (doc) => doc as CustomerDoc);
+    const scope = this.deps.policy.scope(actor, CUSTOMER);
+    const page = await paginateById(
+      this.deps.customers,
+      { scope, narrow: filter },
+      query,
+      (doc) => doc as CustomerDoc,
+    );
     return { items: await this.present(page.items), nextCursor: page.nextCursor };
   }
 

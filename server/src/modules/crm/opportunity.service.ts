@@ -21,7 +21,14 @@ import type { EventBus } from '../../core/events';
 import type { Actor } from '../../core/auth/actor';
 import { ConflictError, ForbiddenError, NotFoundError, isDuplicateKeyError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
-import { NOTHING, type MongoFilter } from '../../core/policy';
+import {
+  EVERYTHING,
+  grantScope,
+  NOTHING,
+  scopedFilter,
+  type MongoFilter,
+  type Scope,
+} from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import type { CustomerDoc, CustomerModel } from './customer.model';
 import type { CustomerService } from './customer.service';
@@ -93,8 +100,8 @@ export class OpportunityService {
     if (query.stage) filter.stage = query.stage;
     if (query.customerId) filter.customerId = new Types.ObjectId(query.customerId);
     if (query.ownerId) filter.ownerId = new Types.ObjectId(query.ownerId);
-    const scoped = { $and: [await this.scope(actor), filter] };
-    const page = await paginateById(this.deps.opportunities, scoped, query, (d) => d as OpportunityDoc);
+    const list = { scope: await this.scope(actor), narrow: filter };
+    const page = await paginateById(this.deps.opportunities, list, query, (d) => d as OpportunityDoc);
     return { items: await this.present(page.items), nextCursor: page.nextCursor };
   }
 
@@ -274,7 +281,7 @@ export class OpportunityService {
     }
     if (query.ownerId) filter.ownerId = new Types.ObjectId(query.ownerId);
     const docs = await this.deps.opportunities
-      .find({ $and: [await this.scope(actor), filter] }, { customerId: 1, stage: 1, expectedAmount: 1 })
+      .find(scopedFilter(await this.scope(actor), filter), { customerId: 1, stage: 1, expectedAmount: 1 })
       .limit(FUNNEL_LIMIT + 1)
       .lean<Array<Pick<OpportunityDoc, '_id' | 'customerId' | 'stage' | 'expectedAmount'>>>();
     const truncated = docs.length > FUNNEL_LIMIT;
@@ -321,19 +328,19 @@ export class OpportunityService {
   }
 
   /** A list filter of the opportunities the actor may read. */
-  private async scope(actor: Actor): Promise<MongoFilter> {
+  private async scope(actor: Actor): Promise<Scope> {
     switch (actor.role) {
       case 'admin':
       case 'finance':
       case 'service':
-        return {};
+        return EVERYTHING;
       case 'sales': {
         const own = await this.deps.customers
           .find({ ownerId: new Types.ObjectId(actor.id) }, { _id: 1 })
           .lean<Array<{ _id: Types.ObjectId }>>();
-        return {
+        return grantScope({
           $or: [{ ownerId: new Types.ObjectId(actor.id) }, { customerId: { $in: own.map((c) => c._id) } }],
-        };
+        });
       }
       default:
         return NOTHING;

@@ -3,7 +3,7 @@ import type { ChatUnread, ChatUnreadSummary } from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
 import { isDuplicateKeyError } from '../../core/errors';
-import type { Policy } from '../../core/policy';
+import type { MongoFilter, Policy } from '../../core/policy';
 import type { ProjectModel } from '../projects/project.model';
 import { PROJECT, type ProjectAccess } from '../projects/project.policy';
 import type { ChatMessageModel, ChatReadDoc, ChatReadModel } from './chat.model';
@@ -102,17 +102,17 @@ export class ChatReadsService {
   }
 
   private async threadsOf(actor: Actor): Promise<Array<{ _id: Types.ObjectId; name: string }>> {
-    let filter = this.deps.policy.scope(actor, PROJECT);
+    let opened: MongoFilter | undefined;
     if (actor.role === 'admin' || actor.role === 'service') {
       const markers = await this.deps.chatReads
         .find({ readerId: actor.id }, { projectId: 1 })
         .sort({ updatedAt: -1 })
         .limit(SUMMARY_MAX_THREADS)
         .lean<Array<Pick<ChatReadDoc, 'projectId'>>>();
-      filter = { _id: { $in: markers.map((m) => m.projectId) } };
+      opened = { _id: { $in: markers.map((m) => m.projectId) } };
     }
     return this.deps.projects
-      .find(filter, { name: 1 })
+      .find(this.deps.policy.list(actor, PROJECT, opened), { name: 1 })
       .sort({ _id: -1 })
       .limit(SUMMARY_MAX_THREADS)
       .lean<Array<{ _id: Types.ObjectId; name: string }>>();

@@ -11,6 +11,7 @@ import type { AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
 import { AppError, ForbiddenError, isDuplicateKeyError, NotFoundError } from '../../core/errors';
+import { scopedFilter, scopeUnder } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import type { FileService } from '../files/file.service';
 import type { ProjectDoc } from '../projects/project.model';
@@ -136,11 +137,13 @@ export class ChatService {
     projectId: string,
     query: { before?: number; after?: number; limit: number },
   ): Promise<ChatPage> {
-    const filter: Record<string, unknown> = { projectId: new Types.ObjectId(projectId) };
-    if (query.before !== undefined) filter.seq = { $lt: query.before };
-    if (query.after !== undefined) filter.seq = { $gt: query.after };
+    const seqs: Record<string, unknown> = {};
+    if (query.before !== undefined) seqs.seq = { $lt: query.before };
+    if (query.after !== undefined) seqs.seq = { $gt: query.after };
+    // Callers checked that the actor may read the project; every message of its thread is theirs to read.
+    const thread = scopeUnder('projectId', new Types.ObjectId(projectId));
     const docs = await this.deps.chatMessages
-      .find(filter)
+      .find(scopedFilter(thread, seqs))
       .sort({ seq: query.after !== undefined ? 1 : -1 })
       .limit(query.limit + 1)
       .lean<ChatMessageDoc[]>();

@@ -111,10 +111,11 @@ export class ComplaintService {
     if (query.projectId) filter.projectId = new Types.ObjectId(query.projectId);
     const now = new Date();
     const overdue = overdueFilter(COMPLAINT_DEADLINES, now);
-    const parts: MongoFilter[] = [await projectScope(this.deps, actor), filter];
-    if (query.overdue === true) parts.push(overdue);
-    if (query.overdue === false) parts.push({ $nor: overdue.$or });
-    const page = await paginateById(this.deps.complaints, { $and: parts }, query, (d) => d as ComplaintDoc);
+    const narrow: MongoFilter[] = [filter];
+    if (query.overdue === true) narrow.push(overdue);
+    if (query.overdue === false) narrow.push({ $nor: overdue.$or });
+    const list = { scope: await projectScope(this.deps, actor), narrow };
+    const page = await paginateById(this.deps.complaints, list, query, (d) => d as ComplaintDoc);
     return { items: await presentComplaints(this.deps, actor, page.items, now), nextCursor: page.nextCursor };
   }
 

@@ -1,7 +1,7 @@
 import type { FeedbackDeadline } from '@gantry/shared';
 import type { Types } from 'mongoose';
 import type { Actor } from '../../core/auth/actor';
-import type { MongoFilter, Policy } from '../../core/policy';
+import { EVERYTHING, grantScope, type Policy, type Scope } from '../../core/policy';
 import type { ProjectModel } from '../projects/project.model';
 import { PROJECT } from '../projects/project.policy';
 import type { Person } from './escalation.model';
@@ -46,9 +46,9 @@ export const short = (text: string, max = 20) =>
 export async function projectScope(
   deps: { policy: Policy; projects: ProjectModel },
   actor: Actor,
-): Promise<MongoFilter> {
+): Promise<Scope> {
   const projects = deps.policy.scope(actor, PROJECT);
-  if (Object.keys(projects).length === 0) return {};
+  if (Object.keys(projects).length === 0) return EVERYTHING;
   const ids = await deps.projects.find(projects, { _id: 1 }).lean<Array<{ _id: Types.ObjectId }>>();
-  return { projectId: { $in: ids.map((p) => p._id) } };
+  return grantScope({ projectId: { $in: ids.map((p) => p._id) } });
 }

@@ -5,6 +5,7 @@ import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
 import { ConflictError, ForbiddenError, NotFoundError, isDuplicateKeyError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
+import { EVERYTHING, grantScope } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import type { ProjectDoc, ProjectModel } from '../projects/project.model';
 import type { FollowUpTaskDoc, FollowUpTaskModel } from './follow-up.model';
@@ -62,12 +63,14 @@ export class FollowUpService {
   }
 
   async list(actor: Actor, query: FollowUpListQuery): Promise<Page<FollowUpTask>> {
-    const filter: Record<string, unknown> = {};
-    if (actor.role === 'pm') filter.pmId = new Types.ObjectId(actor.id);
+    let scope = EVERYTHING;
+    if (actor.role === 'pm') scope = grantScope({ pmId: new Types.ObjectId(actor.id) });
     else if (actor.role !== 'admin' && actor.role !== 'service') throw new ForbiddenError();
-    if (query.status) filter.status = query.status;
-    if (query.projectId) filter.projectId = new Types.ObjectId(query.projectId);
-    const page = await paginateById(this.deps.followUpTasks, filter, query, (d) => d as FollowUpTaskDoc);
+    const narrow: Record<string, unknown> = {};
+    if (query.status) narrow.status = query.status;
+    if (query.projectId) narrow.projectId = new Types.ObjectId(query.projectId);
+    const list = { scope, narrow };
+    const page = await paginateById(this.deps.followUpTasks, list, query, (d) => d as FollowUpTaskDoc);
     return { items: await this.present(page.items), nextCursor: page.nextCursor };
   }
 

@@ -123,12 +123,13 @@ export class RepairService {
     if (query.status) filter.status = query.status;
     if (query.projectId) filter.projectId = new Types.ObjectId(query.projectId);
     const now = new Date();
-    const parts: MongoFilter[] = [await projectScope(this.deps, actor), filter];
+    const narrow: MongoFilter[] = [filter];
     if (query.overdue !== undefined) {
       const overdue = overdueFilter(REPAIR_DEADLINES, now);
-      parts.push(query.overdue ? overdue : { $nor: overdue.$or });
+      narrow.push(query.overdue ? overdue : { $nor: overdue.$or });
     }
-    const page = await paginateById(this.deps.repairs, { $and: parts }, query, (d) => d as RepairDoc);
+    const list = { scope: await projectScope(this.deps, actor), narrow };
+    const page = await paginateById(this.deps.repairs, list, query, (d) => d as RepairDoc);
     return { items: await presentRepairs(this.deps, actor, page.items, now), nextCursor: page.nextCursor };
   }
 

@@ -3,7 +3,7 @@ import type { ResponseClockKind, ResponseTimes, ResponseTimesQuery } from '@gant
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
 import { isDuplicateKeyError } from '../../core/errors';
-import type { Policy } from '../../core/policy';
+import { EVERYTHING, grantScope, scopedFilter, type Policy } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import type { ProjectModel } from '../projects/project.model';
 import { PROJECT } from '../projects/project.policy';
@@ -90,9 +90,11 @@ export class ResponseClockService {
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);
     const filter: Record<string, unknown> = { openedAt: { $gte: from, $lt: to } };
     if (query.kind) filter.kind = query.kind;
-    if (actor.role === 'pm') filter.projectId = { $in: await this.projectIdsOf(actor) };
+    // Who may call this at all is the route's rule; among them only a PM is held to their projects.
+    const scope =
+      actor.role === 'pm' ? grantScope({ projectId: { $in: await this.projectIdsOf(actor) } }) : EVERYTHING;
     const clocks = await this.deps.responseClocks
-      .find(filter, { openedAt: 1, answeredAt: 1, answeredBy: 1, responseSeconds: 1 })
+      .find(scopedFilter(scope, filter), { openedAt: 1, answeredAt: 1, answeredBy: 1, responseSeconds: 1 })
       .lean<Array<Pick<ResponseClockDoc, 'openedAt' | 'answeredAt' | 'answeredBy' | 'responseSeconds'>>>();
     const answered = clocks.filter((c): c is typeof c & AnsweredClock => c.answeredAt !== null);
     return {

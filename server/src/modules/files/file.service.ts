@@ -13,7 +13,7 @@ import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
 import { AppError, NotFoundError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
-import type { MongoFilter } from '../../core/policy';
+import { grantScope, type MongoFilter } from '../../core/policy';
 import type { UrlSigner } from '../../core/files/signed-url';
 import { FileMissingError, type FileStorage } from '../../core/files/storage';
 import type { ProjectAccess } from '../projects/project.policy';
@@ -191,11 +191,14 @@ export class FileService {
 
   /** A project's files the actor may see, newest first; customers get the customer-visible ones only. */
   async listForProject(actor: Actor, projectId: string, query: FileListQuery): Promise<Page<FileRef>> {
-    await this.deps.projectAccess.get(actor, projectId, 'read');
-    const filter: MongoFilter = { projectId: new Types.ObjectId(projectId) };
-    if (actor.role === 'customer') filter.customerVisible = true;
-    if (query.kind) filter.mime = { $in: query.kind === 'image' ? IMAGE_MIME_TYPES : DOCUMENT_MIME_TYPES };
-    return paginateById(this.deps.files, filter, query, (doc) => this.toRef(doc));
+    const project = await this.deps.projectAccess.get(actor, projectId, 'read');
+    const visible: MongoFilter = { projectId: project._id };
+    if (actor.role === 'customer') visible.customerVisible = true;
+    const kind = query.kind
+      ? { mime: { $in: query.kind === 'image' ? IMAGE_MIME_TYPES : DOCUMENT_MIME_TYPES } }
+      : undefined;
+    const list = { scope: grantScope(visible), narrow: kind };
+    return paginateById(this.deps.files, list, query, (doc) => this.toRef(doc));
   }
 
   /**

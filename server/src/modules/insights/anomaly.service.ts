@@ -13,6 +13,7 @@ import { ConflictError, isDuplicateKeyError, NotFoundError } from '../../core/er
 import type { DomainEvent, EventBus } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
+import { EVERYTHING, grantScope } from '../../core/policy';
 import type { CustomerModel } from '../crm/customer.model';
 import { loadCandidates, type AnomalySources } from './anomaly.data';
 import type { AnomalyFlagDoc, AnomalyFlagModel } from './anomaly.model';
@@ -128,12 +129,13 @@ export class AnomalyService {
   }
 
   async list(actor: Actor, q: AnomalyListQuery): Promise<AnomalyPage> {
-    const filter: Record<string, unknown> = MONEY_ROLES.includes(actor.role)
-      ? {}
-      : { assignee: `owner:${actor.id}` };
-    if (q.status) filter.status = q.status;
-    if (q.subject) filter.subject = q.subject;
-    return paginateById(this.deps.anomalyFlags, filter, q, (d) => toView(d as AnomalyFlagDoc));
+    const scope = MONEY_ROLES.includes(actor.role)
+      ? EVERYTHING
+      : grantScope({ assignee: `owner:${actor.id}` });
+    const narrow: Record<string, unknown> = {};
+    if (q.status) narrow.status = q.status;
+    if (q.subject) narrow.subject = q.subject;
+    return paginateById(this.deps.anomalyFlags, { scope, narrow }, q, (d) => toView(d as AnomalyFlagDoc));
   }
 
   async resolve(

@@ -5,6 +5,7 @@ import type { Actor } from '../../core/auth/actor';
 import type { EventBus } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
+import { EVERYTHING, grantScope } from '../../core/policy';
 import type { StaffUserModel } from '../auth/staff-user.model';
 import type { CustomerService } from '../crm/customer.service';
 import { loadHistories, type ChurnSources } from './churn.data';
@@ -196,10 +197,12 @@ export class ChurnService {
     const owners = await visibleOwnerIds(actor, this.deps.staffUsers);
     const model = await this.model();
     if (model.status !== 'ready') return { model, items: [], nextCursor: null };
-    const filter: Record<string, unknown> = {};
-    if (owners) filter.ownerId = { $in: owners.map((o) => new Types.ObjectId(o)) };
-    if (query.flagged) filter.flagged = query.flagged === 'true';
-    const page = await paginateById(this.deps.churnScores, filter, query, (d) => toView(d as ChurnScoreDoc));
+    const scope = owners
+      ? grantScope({ ownerId: { $in: owners.map((o) => new Types.ObjectId(o)) } })
+      : EVERYTHING;
+    const narrow = query.flagged ? { flagged: query.flagged === 'true' } : undefined;
+    const list = { scope, narrow };
+    const page = await paginateById(this.deps.churnScores, list, query, (d) => toView(d as ChurnScoreDoc));
     return { model, ...page };
   }
 

@@ -3,7 +3,7 @@ import type { InboxItem, InboxQuery, Page } from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
 import { NotFoundError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
-import type { MongoFilter } from '../../core/policy';
+import { scopeUnder, type MongoFilter } from '../../core/policy';
 import { toInboxItem, type InboxItemModel } from './inbox.model';
 
 /** The signed-in user's own inbox; another user's item answers 404 like a missing one. */
@@ -11,10 +11,11 @@ export class InboxService {
   constructor(private readonly inbox: InboxItemModel) {}
 
   list(actor: Actor, query: InboxQuery): Promise<Page<InboxItem>> {
-    const filter: MongoFilter = { recipientId: actor.id };
-    if (query.unread === true) filter.readAt = null;
-    if (query.unread === false) filter.readAt = { $ne: null };
-    return paginateById(this.inbox, filter, query, toInboxItem);
+    const scope = scopeUnder('recipientId', actor.id);
+    const narrow: MongoFilter = {};
+    if (query.unread === true) narrow.readAt = null;
+    if (query.unread === false) narrow.readAt = { $ne: null };
+    return paginateById(this.inbox, { scope, narrow }, query, toInboxItem);
   }
 
   async unreadCount(actor: Actor): Promise<number> {

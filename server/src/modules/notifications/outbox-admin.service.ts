@@ -3,6 +3,7 @@ import type { Actor } from '../../core/auth/actor';
 import type { AuditLog } from '../../core/audit';
 import { ConflictError, NotFoundError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
+import { EVERYTHING } from '../../core/policy';
 import type { NoticeDoc, NoticeModel } from './notice.model';
 import type { OutboxQueue } from './outbox.queue';
 
@@ -42,7 +43,8 @@ export class OutboxAdminService {
   ) {}
 
   list(query: { status: 'dead' | 'failed' | 'pending'; cursor?: string; limit: number }) {
-    return paginateById(this.notices, { status: query.status }, query, toView);
+    // Admins only (see the route): the outbox is the firm's, not a record of anyone's.
+    return paginateById(this.notices, { scope: EVERYTHING, narrow: { status: query.status } }, query, toView);
   }
 
   async retry(actor: Actor, id: string, requestId?: string): Promise<NoticeView> {

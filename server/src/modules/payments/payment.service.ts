@@ -6,7 +6,7 @@ import { retryTransient } from '../../core/db';
 import { AppError, NotFoundError, isDuplicateKeyError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
-import type { MongoFilter } from '../../core/policy';
+import { EVERYTHING, grantScope, NOTHING, type MongoFilter, type Scope } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import { PayApiError, type WechatPay } from '../../integrations/wechat/pay';
 import type { PortalAccountModel } from '../auth/portal-account.model';
@@ -155,15 +155,19 @@ export class PaymentService {
 
   /** Finance sees every payment; a customer its own; other staff none. Filters by invoice/customer/status. */
   async list(actor: Actor, query: PaymentListQuery): Promise<Page<Payment>> {
-    const filter: MongoFilter = {};
-    if (actor.role === 'customer') {
-      if (!actor.customerId) return { items: [], nextCursor: null };
-      filter.customerId = new Types.ObjectId(actor.customerId);
-    } else if (!MANAGES.has(actor.role)) return { items: [], nextCursor: null };
-    else if (query.customerId) filter.customerId = new Types.ObjectId(query.customerId);
-    if (query.invoiceId) filter.invoiceId = new Types.ObjectId(query.invoiceId);
-    if (query.status) filter.status = query.status;
-    return paginateById(this.d.payments, filter, query, (p) => toPayment(p as PaymentDoc));
+    const narrow: MongoFilter = {};
+    if (query.customerId) narrow.customerId = new Types.ObjectId(query.customerId);
+    if (query.invoiceId) narrow.invoiceId = new Types.ObjectId(query.invoiceId);
+    if (query.status) narrow.status = query.status;
+    return paginateById(this.d.payments, { scope: this.scope(actor), narrow }, query, (p) =>
+      toPayment(p as PaymentDoc),
+    );
+  }
+
+  private scope(actor: Actor): Scope {
+    if (actor.role === 'customer')
+      return actor.customerId ? grantScope({ customerId: new Types.ObjectId(actor.customerId) }) : NOTHING;
+    return MANAGES.has(actor.role) ? EVERYTHING : NOTHING;
   }
 
   canRead(actor: Actor, p: PaymentDoc): boolean {

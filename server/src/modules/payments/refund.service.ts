@@ -7,7 +7,7 @@ import { AppError, NotFoundError } from '../../core/errors';
 import type { EventBus } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
-import type { MongoFilter } from '../../core/policy';
+import { EVERYTHING, type MongoFilter } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import { PayApiError, type GatewayRefund, type WechatPay } from '../../integrations/wechat/pay';
 import type { InvoiceService } from '../contracts/invoice.service';
@@ -122,11 +122,14 @@ export class RefundService {
   }
 
   async list(query: RefundListQuery): Promise<Page<Refund>> {
-    const filter: MongoFilter = {};
-    if (query.paymentId) filter.paymentId = new Types.ObjectId(query.paymentId);
-    if (query.invoiceId) filter.invoiceId = new Types.ObjectId(query.invoiceId);
-    if (query.status) filter.status = query.status;
-    return paginateById(this.d.refunds, filter, query, (r) => toRefund(r as RefundDoc));
+    const narrow: MongoFilter = {};
+    if (query.paymentId) narrow.paymentId = new Types.ObjectId(query.paymentId);
+    if (query.invoiceId) narrow.invoiceId = new Types.ObjectId(query.invoiceId);
+    if (query.status) narrow.status = query.status;
+    // Finance and admins only (see the route): they read every refund.
+    return paginateById(this.d.refunds, { scope: EVERYTHING, narrow }, query, (r) =>
+      toRefund(r as RefundDoc),
+    );
   }
 
   /** One decision per refund, under a lock (FerretDB's guarded update is not atomic); never by its requester. */

@@ -6,6 +6,7 @@ import type { AuditLog } from '../../core/audit';
 import { retryTransient } from '../../core/db';
 import { AppError, ForbiddenError, NotFoundError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
+import { scopeUnder } from '../../core/policy';
 import type { ProjectDoc, ProjectModel } from '../projects/project.model';
 import type { ProjectAccess } from '../projects/project.policy';
 import type { ProjectFacts } from './project-facts';
@@ -94,8 +95,13 @@ export class ShareService {
   ): Promise<Page<ShareView>> {
     const project = await this.deps.projectAccess.get(actor, projectId, 'read');
     this.assertManages(actor, project);
-    const filter = { projectId: project._id, revokedAt: null, expiresAt: { $gt: new Date() } };
-    return paginateById(this.deps.shares, filter, page, toView);
+    const active = { revokedAt: null, expiresAt: { $gt: new Date() } };
+    return paginateById(
+      this.deps.shares,
+      { scope: scopeUnder('projectId', project._id), narrow: active },
+      page,
+      toView,
+    );
   }
 
   /** Revoking twice is fine (the second does nothing). */

@@ -7,6 +7,7 @@ import type { EventBus } from '../../core/events';
 import { isDuplicateKeyError, NotFoundError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
+import { grantScope } from '../../core/policy';
 import type { ProjectDoc, ProjectModel } from '../projects/project.model';
 import type { ProjectAccess } from '../projects/project.policy';
 import type { TimelineService } from '../projects/timeline.service';
@@ -178,9 +179,10 @@ export class WeeklyReportService {
     page: { cursor?: string; limit: number },
   ): Promise<Page<WeeklyReportView>> {
     const project = await this.deps.projectAccess.get(actor, projectId, 'read');
-    const filter: Record<string, unknown> = { projectId: project._id };
-    if (actor.role === 'customer') filter.status = 'sent';
-    const result = await paginateById(this.deps.weeklyReports, filter, page, (d) => d as WeeklyReportDoc);
+    const visible: Record<string, unknown> = { projectId: project._id };
+    if (actor.role === 'customer') visible.status = 'sent';
+    const list = { scope: grantScope(visible) };
+    const result = await paginateById(this.deps.weeklyReports, list, page, (d) => d as WeeklyReportDoc);
     return {
       items: await Promise.all(result.items.map((d) => this.toView(actor, d))),
       nextCursor: result.nextCursor,

@@ -106,10 +106,11 @@ export class ProjectService {
   }
 
   async list(actor: Actor, query: ProjectListQuery): Promise<Page<ProjectView>> {
-    const filter: MongoFilter = { ...this.deps.policy.scope(actor, PROJECT) };
-    if (query.status) filter.status = query.status;
-    if (query.customerId) filter.customerId = new Types.ObjectId(query.customerId);
-    const page = await paginateById(this.deps.projects, filter, query, (d) => d as ProjectDoc);
+    const narrow: MongoFilter = {};
+    if (query.status) narrow.status = query.status;
+    if (query.customerId) narrow.customerId = new Types.ObjectId(query.customerId);
+    const scope = this.deps.policy.scope(actor, PROJECT);
+    const page = await paginateById(this.deps.projects, { scope, narrow }, query, (d) => d as ProjectDoc);
     return { items: await projectViews(this.deps, page.items), nextCursor: page.nextCursor };
   }
 

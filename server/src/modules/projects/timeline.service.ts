@@ -3,6 +3,7 @@ import type { Page } from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
 import { isDuplicateKeyError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
+import { grantScope } from '../../core/policy';
 import type { TimelineEntryDoc, TimelineModel } from './timeline.model';
 
 export interface TimelineInput {
@@ -79,8 +80,8 @@ export class TimelineService {
     projectId: string,
     page: { cursor?: string; limit: number },
   ): Promise<Page<TimelineItem>> {
-    const filter: Record<string, unknown> = { projectId: new Types.ObjectId(projectId) };
-    if (actor.role === 'customer') filter.customerVisible = true;
-    return paginateById(this.deps.timeline, filter, page, toItem);
+    const visible: Record<string, unknown> = { projectId: new Types.ObjectId(projectId) };
+    if (actor.role === 'customer') visible.customerVisible = true;
+    return paginateById(this.deps.timeline, { scope: grantScope(visible) }, page, toItem);
   }
 }

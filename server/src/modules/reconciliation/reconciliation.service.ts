@@ -12,6 +12,7 @@ import { retryTransient } from '../../core/db';
 import { AppError, ConflictError, NotFoundError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
+import { EVERYTHING, scopeUnder } from '../../core/policy';
 import { LockBusyError, type RedisLock } from '../../core/redis-lock';
 import type { PaymentModel } from '../payments/payment.model';
 import type { RefundModel } from '../payments/refund.model';
@@ -171,7 +172,8 @@ export class ReconciliationService {
   }
 
   async list(query: ReconciliationListQuery) {
-    const page = await paginateById(this.d.reconciliations, {}, query, (doc) => doc);
+    // Finance and admins only (see the routes): reconciliation reports are the firm's, not a customer's.
+    const page = await paginateById(this.d.reconciliations, { scope: EVERYTHING }, query, (doc) => doc);
     const items = await Promise.all(page.items.map((doc) => this.view(doc)));
     return { items, nextCursor: page.nextCursor };
   }
@@ -179,11 +181,12 @@ export class ReconciliationService {
   async get(id: string, query: DiscrepancyQuery): Promise<ReconciliationDetail> {
     const report = await this.d.reconciliations.findById(id).lean<ReconciliationDoc>();
     if (!report) throw new NotFoundError('对账记录不存在');
-    const filter: Record<string, unknown> = { reportId: report._id };
-    if (query.kind) filter.kind = query.kind;
-    if (query.resolved === 'true') filter.resolved = { $ne: null };
-    if (query.resolved === 'false') filter.resolved = null;
-    const page = await paginateById(this.d.discrepancies, filter, query, discrepancyView);
+    const narrow: Record<string, unknown> = {};
+    if (query.kind) narrow.kind = query.kind;
+    if (query.resolved === 'true') narrow.resolved = { $ne: null };
+    if (query.resolved === 'false') narrow.resolved = null;
+    const list = { scope: scopeUnder('reportId', report._id), narrow };
+    const page = await paginateById(this.d.discrepancies, list, query, discrepancyView);
     return { ...(await this.view(report)), discrepancies: page.items, nextCursor: page.nextCursor };
   }
 

@@ -19,7 +19,7 @@ import {
   isDuplicateKeyError,
 } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
-import type { MongoFilter } from '../../core/policy';
+import { grantScope, type MongoFilter } from '../../core/policy';
 import type { ProjectAccess } from '../projects/project.policy';
 import type { TimelineService } from '../projects/timeline.service';
 import type { DailyLogDoc, DailyLogModel } from './daily-log.model';
@@ -113,12 +113,14 @@ export class DailyLogService {
 
   async list(actor: Actor, projectId: string, query: DailyLogListQuery): Promise<Page<DailyLog>> {
     const project = await this.deps.projectAccess.get(actor, projectId);
-    const filter: MongoFilter = { projectId: project._id };
-    if (actor.role === 'customer') filter.customerVisible = true;
-    if (query.authorId) filter.authorId = new Types.ObjectId(query.authorId);
+    const visible: MongoFilter = { projectId: project._id };
+    if (actor.role === 'customer') visible.customerVisible = true;
+    const narrow: MongoFilter = {};
+    if (query.authorId) narrow.authorId = new Types.ObjectId(query.authorId);
     if (query.from || query.to)
-      filter.date = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
-    const page = await paginateById(this.deps.dailyLogs, filter, query, (d) => d as DailyLogDoc);
+      narrow.date = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
+    const list = { scope: grantScope(visible), narrow };
+    const page = await paginateById(this.deps.dailyLogs, list, query, (d) => d as DailyLogDoc);
     return { items: await this.present(actor, page.items), nextCursor: page.nextCursor };
   }
 

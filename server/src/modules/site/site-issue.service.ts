@@ -18,7 +18,7 @@ import { retryTransient } from '../../core/db';
 import type { EventBus } from '../../core/events';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors';
 import { paginateById } from '../../core/pagination';
-import type { MongoFilter } from '../../core/policy';
+import { grantScope, type MongoFilter } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import type { ProjectDoc } from '../projects/project.model';
 import type { ProjectAccess } from '../projects/project.policy';
@@ -86,12 +86,14 @@ export class SiteIssueService {
 
   async list(actor: Actor, projectId: string, query: SiteIssueListQuery): Promise<Page<SiteIssue>> {
     const project = await this.deps.projectAccess.get(actor, projectId);
-    const filter: MongoFilter = { projectId: project._id };
-    if (actor.role === 'customer') filter.customerVisible = true;
-    if (query.status) filter.status = query.status;
-    if (query.severity) filter.severity = query.severity;
-    if (query.assigneeId) filter.assigneeId = new Types.ObjectId(query.assigneeId);
-    const page = await paginateById(this.deps.siteIssues, filter, query, (d) => d as SiteIssueDoc);
+    const visible: MongoFilter = { projectId: project._id };
+    if (actor.role === 'customer') visible.customerVisible = true;
+    const narrow: MongoFilter = {};
+    if (query.status) narrow.status = query.status;
+    if (query.severity) narrow.severity = query.severity;
+    if (query.assigneeId) narrow.assigneeId = new Types.ObjectId(query.assigneeId);
+    const list = { scope: grantScope(visible), narrow };
+    const page = await paginateById(this.deps.siteIssues, list, query, (d) => d as SiteIssueDoc);
     return { items: await this.present(actor, page.items), nextCursor: page.nextCursor };
   }
 

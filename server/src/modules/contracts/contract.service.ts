@@ -44,7 +44,7 @@ export interface ContractServiceDeps {
   opportunities: OpportunityModel;
   opportunityQuotes: QuoteModel;
   milestones: MilestoneModel;
-  files: Pick<FileService, 'attach' | 'refs'>;
+  files: Pick<FileService, 'attach' | 'refs' | 'withdraw'>;
   access: MoneyAccess;
   lock: RedisLock;
   audit: AuditLog;
@@ -278,14 +278,15 @@ export class ContractService {
     projectId: string | null,
     contractId: Types.ObjectId,
   ): Promise<void> {
-    if (!projectId) {
-      if (ids.length === 0) return;
+    const record = { kind: 'contract' as const, id: contractId };
+    // Emptied: the customer no longer sees them through the contract (drafters need no project access).
+    if (ids.length === 0) return this.deps.files.withdraw(record);
+    if (!projectId)
       throw new ValidationError([{ path: 'body.attachmentIds', message: '附件须关联到合同的项目' }]);
-    }
     await this.deps.files.attach(actor, ids, {
       projectId,
       customerVisible: true,
-      record: { kind: 'contract', id: contractId },
+      record,
     });
   }
 

@@ -51,15 +51,12 @@ export class ChatService {
     if (resent) return this.view(actor, resent);
     const fileIds = input.fileIds ?? [];
     const _id = new Types.ObjectId();
-    // Chat files are shown to the customer by nature: the thread is the customer's. Through this
-    // message only: the same photo stays internal wherever else it is internal.
-    if (fileIds.length > 0)
-      await this.deps.files.attach(actor, fileIds, {
-        projectId,
-        customerVisible: true,
-        record: { kind: 'chat_message', id: _id },
-      });
-    const message = await this.insert(actor, project, { _id, text: input.text ?? '', fileIds, dedupeKey });
+    const message = await this.insertWithFiles(actor, project, {
+      _id,
+      text: input.text ?? '',
+      fileIds,
+      dedupeKey,
+    });
     await this.deps.reads.advance(actor.id, project._id, message.seq);
     await this.trackResponse(actor, project, message);
     await this.deps.notices.afterPost(project, message);
@@ -158,6 +155,36 @@ export class ChatService {
     const pageDocs = docs.slice(0, query.limit);
     if (query.after !== undefined) pageDocs.reverse();
     return { items: await toMessageViews(actor, pageDocs, this.deps.files), hasMore };
+  }
+
+  /**
+   * Chat files are shown to the customer by nature: the thread is the customer's. Through this
+   * message only: the same photo stays internal wherever else it is internal. The reference is
+   * written under the message's id before the message; when the message is then not written (an
+   * error, or a resend with the same clientKey won), the reference is withdrawn, so no file stays
+   * shown through a message nobody can see or retract.
+   */
+  private async insertWithFiles(
+    actor: Actor,
+    project: ProjectDoc,
+    fields: { _id: Types.ObjectId; text: string; fileIds: string[]; dedupeKey: string },
+  ): Promise<ChatMessageDoc> {
+    if (fields.fileIds.length === 0) return this.insert(actor, project, fields);
+    const record = { kind: 'chat_message' as const, id: fields._id };
+    await this.deps.files.attach(actor, fields.fileIds, {
+      projectId: String(project._id),
+      customerVisible: true,
+      record,
+    });
+    let message: ChatMessageDoc;
+    try {
+      message = await this.insert(actor, project, fields);
+    } catch (err) {
+      await this.deps.files.withdraw(record);
+      throw err;
+    }
+    if (!message._id.equals(fields._id)) await this.deps.files.withdraw(record);
+    return message;
   }
 
   /**

@@ -136,12 +136,13 @@ export class ComplaintService {
 
   async resolve(actor: Actor, id: string, input: ResolveComplaintInput, requestId?: string) {
     const after = await this.move(actor, id, 'resolved', 'staff', requestId, async (doc, now) => {
-      // Also when empty: a later round's resolution replaces the earlier one's photos.
-      await this.deps.files.attach(actor, input.photoIds, {
-        projectId: String(doc.projectId),
-        customerVisible: true,
-        record: { kind: 'complaint_resolution', id: doc._id },
-      });
+      // One reference per round: the timeline keeps showing each round's resolution with its photos.
+      if (input.photoIds.length)
+        await this.deps.files.attach(actor, input.photoIds, {
+          projectId: String(doc.projectId),
+          customerVisible: true,
+          record: { kind: 'complaint_resolution', id: `${String(doc._id)}.${doc.round}` },
+        });
       // Resolving an unacknowledged complaint is its first response.
       await this.deps.responseClock.answer(clockKey(id, doc.round), personOf(actor), now);
       return {

@@ -177,12 +177,13 @@ export class RepairService {
 
   async fix(actor: Actor, id: string, input: FixRepairInput, requestId?: string) {
     return this.move(actor, id, 'fixed', 'staff', requestId, async (doc, now) => {
-      // Also when empty: a later round's fix replaces the earlier one's photos.
-      await this.deps.files.attach(actor, input.photoIds, {
-        projectId: String(doc.projectId),
-        customerVisible: true,
-        record: { kind: 'repair_fix', id: doc._id },
-      });
+      // One reference per round: the timeline keeps showing each round's fix with its photos.
+      if (input.photoIds.length)
+        await this.deps.files.attach(actor, input.photoIds, {
+          projectId: String(doc.projectId),
+          customerVisible: true,
+          record: { kind: 'repair_fix', id: `${String(doc._id)}.${doc.round}` },
+        });
       return {
         fixNote: input.note,
         fixPhotoIds: input.photoIds.map((p) => new Types.ObjectId(p)),

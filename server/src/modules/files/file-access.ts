@@ -58,6 +58,19 @@ const sharedWithCustomer = (doc: FileDoc) => (doc.visibleVia ?? []).length > 0;
 // Records from before the status field hold their bytes: missing counts as stored.
 const isStored = (doc: FileDoc) => (doc.status ?? 'stored') === 'stored';
 
+/**
+ * Of `ids`, those `actor` may not attach to a record of `projectId`: missing, still uploading, or
+ * neither the actor's own unbound upload nor already a file of that project.
+ */
+export function notAttachable(actor: Actor, ids: string[], docs: FileDoc[], projectId: string): string[] {
+  const byId = new Map(docs.map((d) => [String(d._id), d]));
+  return ids.filter((id) => {
+    const doc = byId.get(id);
+    if (!doc || !isStored(doc)) return true;
+    return !(isBoundTo(doc, projectId) || (isUploader(actor, doc) && doc.projectId === null));
+  });
+}
+
 export const isUploader = (actor: Actor, doc: FileDoc) =>
   doc.uploaderId === actor.id && doc.uploaderKind === actor.kind;
 export const isBoundTo = (doc: FileDoc, projectId: string) =>

@@ -19,8 +19,8 @@ import { FileMissingError, type FileStorage } from '../../core/files/storage';
 import type { ProjectAccess } from '../projects/project.policy';
 import {
   isBoundTo,
-  isUploader,
   linkAudience,
+  notAttachable,
   linkStillValid,
   readableBy,
   shownToCustomer,
@@ -154,15 +154,7 @@ export class FileService {
     await this.deps.projectAccess.get(actor, target.projectId, 'read');
     const ids = [...new Set(fileIds)];
     const docs = await this.findByIds(ids);
-    const byId = new Map(docs.map((d) => [String(d._id), d]));
-    const bad = ids.filter((id) => {
-      const doc = byId.get(id);
-      const attachable = doc && (doc.status ?? 'stored') === 'stored';
-      return (
-        !attachable ||
-        !(isBoundTo(doc, target.projectId) || (isUploader(actor, doc) && doc.projectId === null))
-      );
-    });
+    const bad = notAttachable(actor, ids, docs, target.projectId);
     if (bad.length > 0) {
       throw new AppError('VALIDATION_FAILED', '部分文件不存在或不能关联到该项目，请重新上传', {
         fields: [{ path: 'fileIds', message: `无效的文件：${bad.join(', ')}` }],

@@ -280,7 +280,7 @@ export class ContractService {
   ): Promise<void> {
     const record = { kind: 'contract' as const, id: contractId };
     // Emptied: the customer no longer sees them through the contract (drafters need no project access).
-    if (ids.length === 0) return this.deps.files.withdraw(record);
+    if (ids.length === 0) return this.deps.files.withdraw(actor, record);
     if (!projectId)
       throw new ValidationError([{ path: 'body.attachmentIds', message: '附件须关联到合同的项目' }]);
     await this.deps.files.attach(actor, ids, {

@@ -110,7 +110,7 @@ export class ChatService {
       throw new AppError('CHAT_RETRACT_EXPIRED', undefined, { windowSeconds: CHAT_RETRACT_WINDOW_SECONDS });
     }
     const retractedAt = new Date();
-    await this.deps.files.withdraw({ kind: 'chat_message', id: message._id });
+    await this.deps.files.withdraw(actor, { kind: 'chat_message', id: message._id });
     await retryTransient(() =>
       this.deps.chatMessages.updateOne({ _id: message._id, retractedAt: null }, { $set: { retractedAt } }),
     );
@@ -180,10 +180,10 @@ export class ChatService {
     try {
       message = await this.insert(actor, project, fields);
     } catch (err) {
-      await this.deps.files.withdraw(record);
+      await this.deps.files.withdraw(actor, record);
       throw err;
     }
-    if (!message._id.equals(fields._id)) await this.deps.files.withdraw(record);
+    if (!message._id.equals(fields._id)) await this.deps.files.withdraw(actor, record);
     return message;
   }
 

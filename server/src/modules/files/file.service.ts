@@ -203,11 +203,24 @@ export class FileService {
    * references stay for staff, its visibility goes. Call it before the record's own write, so a
    * crash between leaves the files hidden rather than shown.
    */
-  async withdraw(record: FileRecord): Promise<void> {
+  async withdraw(actor: Actor, record: FileRecord): Promise<void> {
     const key = recordKey(record);
+    const shown = await this.deps.files
+      .find({ visibleVia: key }, { _id: 1 })
+      .lean<Array<Pick<FileDoc, '_id'>>>();
+    if (shown.length === 0) return;
     await retryTransient(() =>
       this.deps.files.updateMany({ visibleVia: key }, { $pull: { visibleVia: key } }),
     );
+    for (const doc of shown)
+      await this.deps.audit.record({
+        actor,
+        action: 'file.withdrawn',
+        resource: 'file',
+        resourceId: doc._id,
+        before: { record: key, customerVisible: true },
+        after: { record: key, customerVisible: false },
+      });
   }
 
   /**

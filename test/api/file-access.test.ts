@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Types } from 'mongoose';
 import type { FileRef } from '@gantry/shared';
+import { backfillFileReferences } from '../../scripts/backfill-file-references';
 import { keyFor } from '../../server/src/modules/files/file-upload-input';
 import { portalProject, uploadPhoto, type PortalProject } from '../support/portal-project';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -77,8 +78,17 @@ describe('files: the records that reference a file decide who fetches it', () =>
     expect(await bytes(customerLink.url)).toBe(404);
     expect(await bytes(customerLink.thumbUrl!)).toBe(404);
     expect(await gallery(p.customer.token)).not.toContain(photo.id);
-    // Staff keep it: the daily log still holds it.
+    // Staff keep it: the daily log still holds it. Both changes of access are in the audit log.
     expect(await bytes(content(photo.id), p.pm.token)).toBe(200);
+    const audit = await sys.server.container.audit.forResource('file', photo.id);
+    const after = (e: { after?: unknown }) =>
+      (e.after ?? {}) as { record?: string; customerVisible?: boolean };
+    expect(audit.map((e) => [e.action, after(e).record, after(e).customerVisible]).reverse()).toEqual([
+      ['file.uploaded', undefined, undefined],
+      ['file.attached', `daily_log:${log.body.id}`, false],
+      ['file.attached', `chat_message:${sent.body.id}`, true],
+      ['file.withdrawn', `chat_message:${sent.body.id}`, false],
+    ]);
   });
 
   it('a customer-visible daily log made internal withdraws its photo, links included', async () => {
@@ -204,5 +214,64 @@ describe('files: uploads interrupted mid-way', () => {
     expect((await meta(String(liveId), p.engineer.token)).status).toBe(404);
     const sent = await post(p.engineer.token, [String(liveId)]);
     expect(sent.status).toBe(400);
+  });
+});
+
+describe('files written before references: the one-off backfill', () => {
+  it('gives older files the references of the records that list them, and only those', async () => {
+    const conn = sys.server.container.conn;
+    const legacyFile = (visibleFlag: boolean) => {
+      const _id = new Types.ObjectId();
+      return {
+        _id,
+        name: '旧照片.jpg',
+        mime: 'image/jpeg',
+        size: 5,
+        sha256: 'x',
+        width: null,
+        height: null,
+        storageKey: keyFor(_id),
+        thumbKey: null,
+        projectId: new Types.ObjectId(p.projectId),
+        customerVisible: visibleFlag,
+        uploaderId: p.engineer.id,
+        uploaderKind: 'staff',
+        uploaderName: '工程师',
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      };
+    };
+    const [inVisibleLog, inRetracted, inInternalLog] = [legacyFile(true), legacyFile(true), legacyFile(true)];
+    await conn.collection('files').insertMany([inVisibleLog, inRetracted, inInternalLog]);
+    await conn.collection('site_daily_logs').insertMany([
+      {
+        _id: new Types.ObjectId(),
+        projectId: new Types.ObjectId(p.projectId),
+        photoIds: [inVisibleLog._id],
+        customerVisible: true,
+      },
+      {
+        _id: new Types.ObjectId(),
+        projectId: new Types.ObjectId(p.projectId),
+        photoIds: [inInternalLog._id],
+        customerVisible: false,
+      },
+    ]);
+    await conn.collection('chat_messages').insertOne({
+      _id: new Types.ObjectId(),
+      projectId: new Types.ObjectId(p.projectId),
+      fileIds: [inRetracted._id],
+      retractedAt: new Date(),
+    });
+    // The old flag alone grants nothing any more.
+    expect((await meta(String(inVisibleLog._id), p.customer.token)).status).toBe(404);
+
+    const first = await backfillFileReferences(conn);
+    expect(first.references).toBeGreaterThanOrEqual(3);
+    expect((await backfillFileReferences(conn)).references).toBe(0); // a second run changes nothing
+    expect((await meta(String(inVisibleLog._id), p.customer.token)).status).toBe(200);
+    expect((await meta(String(inRetracted._id), p.customer.token)).status).toBe(404);
+    expect((await meta(String(inInternalLog._id), p.customer.token)).status).toBe(404);
+    expect((await meta(String(inInternalLog._id), p.pm.token)).status).toBe(200);
   });
 });

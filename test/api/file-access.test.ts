@@ -265,11 +265,14 @@ describe('files written before references: the one-off backfill', () => {
     });
     // The old flag alone grants nothing any more.
     expect((await meta(String(inVisibleLog._id), p.customer.token)).status).toBe(404);
+    expect(await gallery(p.customer.token)).not.toContain(String(inVisibleLog._id));
 
     const first = await backfillFileReferences(conn);
     expect(first.references).toBeGreaterThanOrEqual(3);
     expect((await backfillFileReferences(conn)).references).toBe(0); // a second run changes nothing
     expect((await meta(String(inVisibleLog._id), p.customer.token)).status).toBe(200);
+    expect(await gallery(p.customer.token)).toContain(String(inVisibleLog._id));
+    expect(await gallery(p.customer.token)).not.toContain(String(inRetracted._id));
     expect((await meta(String(inRetracted._id), p.customer.token)).status).toBe(404);
     expect((await meta(String(inInternalLog._id), p.customer.token)).status).toBe(404);
     expect((await meta(String(inInternalLog._id), p.pm.token)).status).toBe(200);

@@ -273,7 +273,8 @@ export class FileService {
   async listForProject(actor: Actor, projectId: string, query: FileListQuery): Promise<Page<FileRef>> {
     await this.deps.projectAccess.get(actor, projectId, 'read');
     const filter: MongoFilter = { projectId: new Types.ObjectId(projectId), status: { $ne: 'uploading' } };
-    if (actor.role === 'customer') filter.visibleVia = { $ne: [] };
+    // Not `$ne: []`: that also matches files written before the field existed.
+    if (actor.role === 'customer') filter['visibleVia.0'] = { $exists: true };
     if (query.kind) filter.mime = { $in: query.kind === 'image' ? IMAGE_MIME_TYPES : DOCUMENT_MIME_TYPES };
     return paginateById(this.deps.files, filter, query, (doc) => this.toRef(actor, doc));
   }

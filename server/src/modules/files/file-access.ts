@@ -1,4 +1,6 @@
+import type { FileRef } from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
+import type { UrlSigner } from '../../core/files/signed-url';
 import type { FileDoc, FileRecord } from './file.model';
 import { recordKey } from './file.model';
 
@@ -75,3 +77,22 @@ export const isUploader = (actor: Actor, doc: FileDoc) =>
   doc.uploaderId === actor.id && doc.uploaderKind === actor.kind;
 export const isBoundTo = (doc: FileDoc, projectId: string) =>
   doc.projectId !== null && String(doc.projectId) === projectId;
+
+/** Links signed for a customer-side reader name it, so the content route checks access again. */
+export function toFileRef(signer: UrlSigner, actor: Actor, doc: FileDoc, via?: FileRecord): FileRef {
+  const id = String(doc._id);
+  const audience = linkAudience(actor);
+  return {
+    id,
+    name: doc.name,
+    mime: doc.mime,
+    size: doc.size,
+    width: doc.width,
+    height: doc.height,
+    url: signer.url(id, 'content', audience),
+    thumbUrl: doc.thumbKey ? signer.url(id, 'thumbnail', audience) : null,
+    customerVisible: shownToCustomer(doc, via),
+    uploadedAt: doc.createdAt.toISOString(),
+    uploadedBy: { id: doc.uploaderId, name: doc.uploaderName },
+  };
+}

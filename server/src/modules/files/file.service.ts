@@ -17,14 +17,7 @@ import type { MongoFilter } from '../../core/policy';
 import type { UrlSigner } from '../../core/files/signed-url';
 import { FileMissingError, type FileStorage } from '../../core/files/storage';
 import type { ProjectAccess } from '../projects/project.policy';
-import {
-  isBoundTo,
-  linkAudience,
-  notAttachable,
-  linkStillValid,
-  readableBy,
-  shownToCustomer,
-} from './file-access';
+import { isBoundTo, notAttachable, linkStillValid, readableBy, toFileRef } from './file-access';
 import { processUpload } from './file-content';
 import { FilePurge, UPLOAD_GRACE_MS } from './file-purge';
 import { cleanName, keyFor, readLimited } from './file-upload-input';
@@ -305,22 +298,7 @@ export class FileService {
     return readableBy(actor, docs, (id) => this.deps.projectAccess.canRead(actor, id));
   }
 
-  /** Links signed for a customer name the account, so the content route checks access again. */
   private toRef(actor: Actor, doc: FileDoc, via?: FileRecord): FileRef {
-    const id = String(doc._id);
-    const audience = linkAudience(actor);
-    return {
-      id,
-      name: doc.name,
-      mime: doc.mime,
-      size: doc.size,
-      width: doc.width,
-      height: doc.height,
-      url: this.deps.signer.url(id, 'content', audience),
-      thumbUrl: doc.thumbKey ? this.deps.signer.url(id, 'thumbnail', audience) : null,
-      customerVisible: shownToCustomer(doc, via),
-      uploadedAt: doc.createdAt.toISOString(),
-      uploadedBy: { id: doc.uploaderId, name: doc.uploaderName },
-    };
+    return toFileRef(this.deps.signer, actor, doc, via);
   }
 }

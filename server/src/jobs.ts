@@ -106,7 +106,7 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
   });
   scheduler.register({
     name: 'files.purge-unattached',
-    description: '删除上传后 30 天仍未关联到任何记录的文件',
+    description: '删除上传后 30 天仍未关联到任何记录的文件，以及中断的上传留下的记录和没有记录的文件内容',
     cron: '0 0 4 * * *',
     timeoutMs: 10 * 60_000,
     run: () => services.files.purgeUnattached(30),

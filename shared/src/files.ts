@@ -50,10 +50,15 @@ export const FILE_KINDS = ['image', 'document'] as const;
 export const fileListQuerySchema = cursorQuerySchema.extend({ kind: z.enum(FILE_KINDS).optional() });
 export type FileListQuery = z.output<typeof fileListQuerySchema>;
 
-/** `?exp=&sig=` of a signed content URL; absent on a normal authenticated request. */
+/** `?exp=&sig=[&for=]` of a signed content URL; absent on a normal authenticated request. */
 export const fileContentQuerySchema = z.strictObject({
   exp: z.coerce.number().int().positive().optional(),
   sig: z.string().max(100).optional(),
+  /** Who a customer-side link was signed for (a portal account, or a share link's reader); access is checked again for it. */
+  for: z
+    .string()
+    .regex(/^(share:)?[0-9a-f]{24}$/)
+    .optional(),
 });
 
 export const FILE_VARIANTS = ['content', 'thumbnail'] as const;

@@ -111,6 +111,14 @@ async function claimsPixels(png: Buffer, width: number, height: number) {
   return out;
 }
 const unsigned = (ref: FileRef, variant = 'content') => `/api/v1/files/${ref.id}/${variant}`;
+const anyRecord = () => ({ kind: 'daily_log' as const, id: new Types.ObjectId() });
+/** Shown to the customer the only way there is: a customer-visible record references it. */
+const showInRecord = (ref: FileRef, projectId: string) =>
+  sys.server.container.services.files.attach(who.eng.actor, [ref.id], {
+    projectId,
+    customerVisible: true,
+    record: anyRecord(),
+  });
 const fileCount = () => sys.server.container.models.files.countDocuments();
 
 describe('files: upload', () => {
@@ -270,6 +278,7 @@ describe('files: who sees what', () => {
       projectId: projectA,
       customerVisible: 'true',
     });
+    await showInRecord(visible, projectA);
     internal = await uploaded(who.eng.token, await jpeg(300, 200), { projectId: projectA });
   });
   const meta = (ref: FileRef, token: string) => sys.api.get(`/api/v1/files/${ref.id}`, token);
@@ -337,7 +346,8 @@ describe('files: attach() and refs() for other modules', () => {
   it('binds own unbound uploads to a project, idempotently; the customer then sees them', async () => {
     const a = await uploaded(who.eng.token, await jpeg(200, 100));
     const b = await uploaded(who.eng.token, await jpeg(200, 100));
-    const target = { projectId: projectA, customerVisible: true };
+    const record = anyRecord();
+    const target = { projectId: projectA, customerVisible: true, record };
     const refs = await files().attach(who.eng.actor, [b.id, a.id], target);
     expect(refs.map((r) => [r.id, r.customerVisible])).toEqual([
       [b.id, true],
@@ -350,12 +360,12 @@ describe('files: attach() and refs() for other modules', () => {
     const audit = await sys.server.container.audit.forResource('file', a.id);
     expect(audit.filter((e) => e.action === 'file.attached')).toHaveLength(1);
     expect((await sys.api.get(`/api/v1/files/${a.id}`, who.custA.token)).status).toBe(200);
-    // The record turned internal: its photos go with it.
-    await files().attach(who.pm.actor, [a.id], { projectId: projectA, customerVisible: false });
-    expect(await files().refs(who.custA.actor, [a.id, b.id])).toEqual([
-      expect.objectContaining({ id: b.id }),
-    ]);
+    // The record turned internal and kept one photo: its photos go with it, the dropped one too.
+    await files().attach(who.pm.actor, [a.id], { projectId: projectA, customerVisible: false, record });
+    expect(await files().refs(who.custA.actor, [a.id, b.id])).toEqual([]);
     expect((await sys.api.get(`/api/v1/files/${a.id}`, who.custA.token)).status).toBe(404);
+    const docB = await sys.server.container.models.files.findById(b.id).lean();
+    expect(docB?.refs).toEqual([]);
   });
 
   it("refuses unknown, someone else's or another project's files with 400 listing them, and changes nothing", async () => {
@@ -364,7 +374,11 @@ describe('files: attach() and refs() for other modules', () => {
     const elsewhere = await uploaded(who.pm.token, await jpeg(50, 50), { projectId: projectB });
     const unknown = String(new Types.ObjectId());
     const err = await files()
-      .attach(who.eng.actor, [mine.id, theirs.id, unknown], { projectId: projectA, customerVisible: false })
+      .attach(who.eng.actor, [mine.id, theirs.id, unknown], {
+        projectId: projectA,
+        customerVisible: false,
+        record: anyRecord(),
+      })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({
       code: 'VALIDATION_FAILED',
@@ -372,13 +386,21 @@ describe('files: attach() and refs() for other modules', () => {
       details: { fileIds: [theirs.id, unknown] },
     });
     const moved = await files()
-      .attach(who.pm.actor, [elsewhere.id], { projectId: projectA, customerVisible: false })
+      .attach(who.pm.actor, [elsewhere.id], {
+        projectId: projectA,
+        customerVisible: false,
+        record: anyRecord(),
+      })
       .catch((e: unknown) => e);
     expect(moved).toMatchObject({ code: 'VALIDATION_FAILED', details: { fileIds: [elsewhere.id] } });
     const doc = await sys.server.container.models.files.findById(mine.id).lean();
     expect(doc?.projectId).toBeNull();
     const foreign = await files()
-      .attach(who.outsider.actor, [theirs.id], { projectId: projectA, customerVisible: false })
+      .attach(who.outsider.actor, [theirs.id], {
+        projectId: projectA,
+        customerVisible: false,
+        record: anyRecord(),
+      })
       .catch((e: unknown) => e);
     expect(foreign).toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -388,6 +410,7 @@ describe('files: attach() and refs() for other modules', () => {
       projectId: projectA,
       customerVisible: 'true',
     });
+    await showInRecord(shown, projectA);
     const hidden = await uploaded(who.eng.token, await jpeg(60, 60), { projectId: projectA });
     const ids = [hidden.id, 'not-an-id', shown.id, String(new Types.ObjectId())];
     expect((await files().refs(who.custA.actor, ids)).map((r) => r.id)).toEqual([shown.id]);
@@ -413,6 +436,8 @@ describe('files: project gallery and clean-up', () => {
       customerVisible: 'true',
       type: 'application/pdf',
     });
+    await showInRecord(shown, projectC);
+    await showInRecord(doc, projectC);
     const list = (token: string, q = '') => sys.api.get(`/api/v1/projects/${projectC}/files${q}`, token);
     const ids = (res: { body: { items: FileRef[] } }) => res.body.items.map((f) => f.id);
 
@@ -429,7 +454,11 @@ describe('files: project gallery and clean-up', () => {
     const files = sys.server.container.services.files;
     const abandoned = await uploaded(who.eng.token, await jpeg(40, 40));
     const kept = await uploaded(who.eng.token, await jpeg(40, 40));
-    await files.attach(who.eng.actor, [kept.id], { projectId: projectA, customerVisible: false });
+    await files.attach(who.eng.actor, [kept.id], {
+      projectId: projectA,
+      customerVisible: false,
+      record: anyRecord(),
+    });
     expect((await files.purgeUnattached(30)).deleted).toBe(0);
     const stored = (await sys.server.container.models.files.findById(abandoned.id).lean())!;
     await new Promise((r) => setTimeout(r, 1100)); // ObjectId time has one-second resolution

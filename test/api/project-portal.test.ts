@@ -9,6 +9,7 @@ import {
   addMilestones,
   portalProject,
   siblingProject,
+  showThroughRecord,
   uploadPhoto,
   type PortalProject,
 } from '../support/portal-project';
@@ -22,6 +23,7 @@ beforeAll(async () => {
   sys = await startTestSystem();
   p = await portalProject(sys);
   visiblePhoto = await uploadPhoto(sys, p.engineer.token, p.projectId, true);
+  await showThroughRecord(sys, p.engineer.token, p.projectId, [visiblePhoto.id]);
   internalPhoto = await uploadPhoto(sys, p.engineer.token, p.projectId, false);
   // Weights 1 + 1 + 2 with the first confirmed: 25 %. The first finished 3 days late, so the project is 3 days late.
   await addMilestones(sys, p.projectId, [

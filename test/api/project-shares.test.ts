@@ -7,6 +7,7 @@ import {
   addEntry,
   addMilestones,
   portalProject,
+  showThroughRecord,
   uploadPhoto,
   type PortalProject,
 } from '../support/portal-project';
@@ -24,6 +25,7 @@ beforeAll(async () => {
   sys = await startTestSystem();
   p = await portalProject(sys);
   visiblePhoto = await uploadPhoto(sys, p.engineer.token, p.projectId, true);
+  await showThroughRecord(sys, p.engineer.token, p.projectId, [visiblePhoto.id]);
   internalPhoto = await uploadPhoto(sys, p.engineer.token, p.projectId, false);
   await addMilestones(sys, p.projectId, [
     {

@@ -100,6 +100,25 @@ export async function uploadPhoto(
   return (await res.json()) as FileRef;
 }
 
+/**
+ * Shows files to the project's customer the way every module does: a customer-visible record (here
+ * a daily log's id, as `addEntry` makes for its entries) references them. An upload alone does not.
+ */
+export async function showThroughRecord(
+  sys: TestSystem,
+  token: string,
+  projectId: string,
+  fileIds: string[],
+) {
+  const actor = await sys.server.container.sessions.resolve(token);
+  if (!actor) throw new Error('no session');
+  await sys.server.container.services.files.attach(actor, fileIds, {
+    projectId,
+    customerVisible: true,
+    record: { kind: 'daily_log', id: new Types.ObjectId() },
+  });
+}
+
 /** Milestones straight into the projects module's model (seq in the given order). */
 export async function addMilestones(
   sys: TestSystem,

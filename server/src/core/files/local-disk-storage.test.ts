@@ -32,4 +32,23 @@ describe('LocalDiskStorage', () => {
     }
     expect(fs.readdirSync(root)).toEqual([]);
   });
+
+  it('lists every stored key with its write time, temp files included', async () => {
+    const keys = async (store: LocalDiskStorage) => {
+      const listed = [];
+      for await (const entry of store.list()) listed.push(entry);
+      return listed;
+    };
+    await storage.put('2026/11/abc', Buffer.from('x'));
+    await storage.put('2026/12/def.thumb', Buffer.from('y'));
+    fs.writeFileSync(path.join(root, '2026', '12', 'def.1a2b.tmp'), 'z');
+    const listed = await keys(storage);
+    expect(listed.map((e) => e.key).sort()).toEqual([
+      '2026/11/abc',
+      '2026/12/def.1a2b.tmp',
+      '2026/12/def.thumb',
+    ]);
+    expect(listed.every((e) => Date.now() - e.modifiedAt.getTime() < 60_000)).toBe(true);
+    expect(await keys(new LocalDiskStorage(path.join(root, 'not-yet-created')))).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertValidKey, FileMissingError, type FileStorage } from './storage';
+import { assertValidKey, FileMissingError, type FileStorage, type StoredKey } from './storage';
 
 /** Files under one folder (config `files.dataDir`); a key is a relative path below it. */
 export class LocalDiskStorage implements FileStorage {
@@ -41,5 +41,22 @@ export class LocalDiskStorage implements FileStorage {
 
   async delete(key: string): Promise<void> {
     await fs.rm(this.pathOf(key), { force: true });
+  }
+
+  /** Temp files of a put that died are listed too: their names are keys nothing points to. */
+  async *list(): AsyncIterable<StoredKey> {
+    const entries = await fs
+      .readdir(this.root, { recursive: true, withFileTypes: true })
+      .catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return [];
+        throw err;
+      });
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const full = path.join(entry.parentPath, entry.name);
+      const key = path.relative(this.root, full).split(path.sep).join('/');
+      const stat = await fs.stat(full).catch(() => null);
+      if (stat) yield { key, modifiedAt: stat.mtime };
+    }
   }
 }

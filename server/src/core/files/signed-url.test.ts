@@ -21,4 +21,15 @@ describe('UrlSigner', () => {
     now += 600_000;
     expect(signer.verify(id, 'content', exp, sig)).toBeNull();
   });
+
+  it('binds a link to its audience: another account or none does not verify', () => {
+    const account = 'fedcba9876543210fedcba98';
+    const u = new URL(signer.url(id, 'content', account), 'http://x');
+    expect(u.searchParams.get('for')).toBe(account);
+    const { exp, sig } = parts(u.toString());
+    expect(signer.verify(id, 'content', exp, sig, account)).toBe(600);
+    expect(signer.verify(id, 'content', exp, sig)).toBeNull();
+    expect(signer.verify(id, 'content', exp, sig, 'fedcba9876543210fedcba99')).toBeNull();
+    expect(new URL(signer.url(id, 'content'), 'http://x').searchParams.has('for')).toBe(false);
+  });
 });

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 
 /**
  * Where file bytes live, by key. The local disk implementation serves development, tests and a
- * single-server install; production plugs object storage (COS, OSS, S3) behind the same three calls.
+ * single-server install; production plugs object storage (COS, OSS, S3) behind the same same calls.
  * Keys are chosen by the files module (`YYYY/MM/<id>`), never by a client.
  */
 export interface FileStorage {
@@ -12,6 +12,16 @@ export interface FileStorage {
   get(key: string): Promise<Readable>;
   /** Removes `key`; a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Every key held, with when it was last written: the purge job compares them with the files
+   * collection to find bytes whose record never got written or was deleted before them.
+   */
+  list(): AsyncIterable<StoredKey>;
+}
+
+export interface StoredKey {
+  key: string;
+  modifiedAt: Date;
 }
 
 export class FileMissingError extends Error {

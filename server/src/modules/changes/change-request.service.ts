@@ -62,11 +62,17 @@ export class ChangeRequestService {
   async create(actor: Actor, projectId: string, input: CreateChangeRequestInput, requestId?: string) {
     const project = await this.deps.projectAccess.get(actor, projectId, 'read');
     if (actor.kind === 'staff' && !FILING_ROLES.includes(actor.role)) throw new ForbiddenError();
+    const _id = new Types.ObjectId();
     if (input.photoIds.length)
-      await this.deps.files.attach(actor, input.photoIds, { projectId, customerVisible: true });
+      await this.deps.files.attach(actor, input.photoIds, {
+        projectId,
+        customerVisible: true,
+        record: { kind: 'change_request', id: _id },
+      });
     const now = new Date();
     const created = await retryTransient(() =>
       this.deps.changeRequests.create({
+        _id,
         projectId: project._id,
         customerId: project.customerId,
         title: input.title,

@@ -44,7 +44,7 @@ export interface ContractServiceDeps {
   opportunities: OpportunityModel;
   opportunityQuotes: QuoteModel;
   milestones: MilestoneModel;
-  files: Pick<FileService, 'attach' | 'refs'>;
+  files: Pick<FileService, 'attach' | 'refs' | 'withdraw'>;
   access: MoneyAccess;
   lock: RedisLock;
   audit: AuditLog;
@@ -67,7 +67,7 @@ export class ContractService {
       input.plan,
       this.deps.milestones,
     );
-    await this.attach(actor, input.attachmentIds, input.projectId);
+    await this.attach(actor, input.attachmentIds, input.projectId, _id);
     const reference = await this.referencePrice(input.opportunityId, input.listAmount);
     try {
       await this.deps.contracts.create({
@@ -223,7 +223,7 @@ export class ContractService {
     await this.checkLinks(actor, String(current.customerId), projectId, opportunityId);
     const amount = input.amount ?? current.amount;
     const listAmount = input.listAmount !== undefined ? input.listAmount : current.listAmount;
-    if (input.attachmentIds) await this.attach(actor, input.attachmentIds, projectId);
+    if (input.attachmentIds) await this.attach(actor, input.attachmentIds, projectId, current._id);
     return {
       projectId: projectId ? new Types.ObjectId(projectId) : null,
       opportunityId: opportunityId ? new Types.ObjectId(opportunityId) : null,
@@ -277,11 +277,22 @@ export class ContractService {
   }
 
   /** Contract files are bound to its project (customer-visible: the customer signed them). */
-  private async attach(actor: Actor, ids: string[], projectId: string | null): Promise<void> {
-    if (ids.length === 0) return;
+  private async attach(
+    actor: Actor,
+    ids: string[],
+    projectId: string | null,
+    contractId: Types.ObjectId,
+  ): Promise<void> {
+    const record = { kind: 'contract' as const, id: contractId };
+    // Emptied: the customer no longer sees them through the contract (drafters need no project access).
+    if (ids.length === 0) return this.deps.files.withdraw(actor, record);
     if (!projectId)
       throw new ValidationError([{ path: 'body.attachmentIds', message: '附件须关联到合同的项目' }]);
-    await this.deps.files.attach(actor, ids, { projectId, customerVisible: true });
+    await this.deps.files.attach(actor, ids, {
+      projectId,
+      customerVisible: true,
+      record,
+    });
   }
 
   private async customerNames(ids: Types.ObjectId[]): Promise<Map<string, string>> {

@@ -44,7 +44,7 @@ export interface ContractsModuleDeps extends ReturnType<typeof contractsModels> 
   /** Read only, by the receivables as of a past day (the payments module owns and writes it). */
   paymentLedger: LedgerEntryModel;
   staffUsers: StaffUserModel;
-  files: Pick<FileService, 'attach' | 'refs'>;
+  files: Pick<FileService, 'attach' | 'refs' | 'withdraw'>;
   opportunityService: Pick<OpportunityService, 'markSignedByContract'>;
   facts: FactRegistry;
   scoring: Pick<ScoringService, 'recompute'>;

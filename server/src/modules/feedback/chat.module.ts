@@ -26,7 +26,7 @@ export function createChatModule(deps: {
   projects: ProjectModel;
   policy: Policy;
   projectAccess: ProjectAccess;
-  files: Pick<FileService, 'attach' | 'refs'>;
+  files: Pick<FileService, 'attach' | 'refs' | 'withdraw'>;
   responseClock: ResponseClockService;
   audit: AuditLog;
   events: EventBus;

@@ -26,7 +26,7 @@ import { toMessageViews } from './chat.view';
 export interface ChatServiceDeps {
   chatMessages: ChatMessageModel;
   projectAccess: ProjectAccess;
-  files: Pick<FileService, 'attach' | 'refs'>;
+  files: Pick<FileService, 'attach' | 'refs' | 'withdraw'>;
   reads: ChatReadsService;
   notices: ChatNotices;
   waits: ChatWaits;
@@ -51,10 +51,13 @@ export class ChatService {
     const resent = await this.deps.chatMessages.findOne({ dedupeKey }).lean<ChatMessageDoc>();
     if (resent) return this.view(actor, resent);
     const fileIds = input.fileIds ?? [];
-    // Chat files are shown to the customer by nature: the thread is the customer's.
-    if (fileIds.length > 0)
-      await this.deps.files.attach(actor, fileIds, { projectId, customerVisible: true });
-    const message = await this.insert(actor, project, { text: input.text ?? '', fileIds, dedupeKey });
+    const _id = new Types.ObjectId();
+    const message = await this.insertWithFiles(actor, project, {
+      _id,
+      text: input.text ?? '',
+      fileIds,
+      dedupeKey,
+    });
     await this.deps.reads.advance(actor.id, project._id, message.seq);
     await this.trackResponse(actor, project, message);
     await this.deps.notices.afterPost(project, message);
@@ -91,7 +94,10 @@ export class ChatService {
     }
   }
 
-  /** Only its author, only within the window. The message and its files are kept; readers see a trace. */
+  /**
+   * Only its author, only within the window. The message and its files are kept (readers see a
+   * trace); the customer's access to the files through it ends, before the message is marked.
+   */
   async retract(actor: Actor, messageId: string): Promise<ChatMessage> {
     const message = Types.ObjectId.isValid(messageId)
       ? await this.deps.chatMessages.findById(messageId).lean<ChatMessageDoc>()
@@ -105,6 +111,7 @@ export class ChatService {
       throw new AppError('CHAT_RETRACT_EXPIRED', undefined, { windowSeconds: CHAT_RETRACT_WINDOW_SECONDS });
     }
     const retractedAt = new Date();
+    await this.deps.files.withdraw(actor, { kind: 'chat_message', id: message._id });
     await retryTransient(() =>
       this.deps.chatMessages.updateOne({ _id: message._id, retractedAt: null }, { $set: { retractedAt } }),
     );
@@ -154,6 +161,36 @@ export class ChatService {
   }
 
   /**
+   * Chat files are shown to the customer by nature: the thread is the customer's. Through this
+   * message only: the same photo stays internal wherever else it is internal. The reference is
+   * written under the message's id before the message; when the message is then not written (an
+   * error, or a resend with the same clientKey won), the reference is withdrawn, so no file stays
+   * shown through a message nobody can see or retract.
+   */
+  private async insertWithFiles(
+    actor: Actor,
+    project: ProjectDoc,
+    fields: { _id: Types.ObjectId; text: string; fileIds: string[]; dedupeKey: string },
+  ): Promise<ChatMessageDoc> {
+    if (fields.fileIds.length === 0) return this.insert(actor, project, fields);
+    const record = { kind: 'chat_message' as const, id: fields._id };
+    await this.deps.files.attach(actor, fields.fileIds, {
+      projectId: String(project._id),
+      customerVisible: true,
+      record,
+    });
+    let message: ChatMessageDoc;
+    try {
+      message = await this.insert(actor, project, fields);
+    } catch (err) {
+      await this.deps.files.withdraw(actor, record);
+      throw err;
+    }
+    if (!message._id.equals(fields._id)) await this.deps.files.withdraw(actor, record);
+    return message;
+  }
+
+  /**
    * The next seq is taken and the message written under a per-project lock, so seqs are gapless and
    * committed in order (a reader polling "after N" cannot miss one); the unique (projectId, seq)
    * index is the backstop should the lock ever be lost.
@@ -161,13 +198,14 @@ export class ChatService {
   private async insert(
     actor: Actor,
     project: ProjectDoc,
-    fields: { text: string; fileIds: string[]; dedupeKey: string },
+    fields: { _id: Types.ObjectId; text: string; fileIds: string[]; dedupeKey: string },
   ): Promise<ChatMessageDoc> {
     try {
       return await this.deps.lock.withLock(`chat:thread:${String(project._id)}`, 10_000, async () => {
         const seq = (await this.deps.reads.latestSeq(project._id)) + 1;
         const doc = await retryTransient(() =>
           this.deps.chatMessages.create({
+            _id: fields._id,
             projectId: project._id,
             seq,
             author: { id: actor.id, name: actor.name, side: sideOf(actor), role: actor.role },

@@ -70,13 +70,16 @@ export class ComplaintService {
       throw new ValidationError([{ path: 'body.receivedAt', message: '只有员工代客户登记时可以填写' }]);
     const now = new Date();
     const openedAt = input.receivedAt ? new Date(input.receivedAt) : now;
+    const _id = new Types.ObjectId();
     if (input.photoIds.length)
       await this.deps.files.attach(actor, input.photoIds, {
         projectId: input.projectId,
         customerVisible: true,
+        record: { kind: 'complaint', id: _id },
       });
     const created = await retryTransient(() =>
       this.deps.complaints.create({
+        _id,
         projectId: project._id,
         customerId: project.customerId,
         category: input.category,
@@ -134,10 +137,12 @@ export class ComplaintService {
 
   async resolve(actor: Actor, id: string, input: ResolveComplaintInput, requestId?: string) {
     const after = await this.move(actor, id, 'resolved', 'staff', requestId, async (doc, now) => {
+      // One reference per round: the timeline keeps showing each round's resolution with its photos.
       if (input.photoIds.length)
         await this.deps.files.attach(actor, input.photoIds, {
           projectId: String(doc.projectId),
           customerVisible: true,
+          record: { kind: 'complaint_resolution', id: `${String(doc._id)}.${doc.round}` },
         });
       // Resolving an unacknowledged complaint is its first response.
       await this.deps.responseClock.answer(clockKey(id, doc.round), personOf(actor), now);

@@ -82,10 +82,16 @@ export class RepairService {
     const now = new Date();
     const filedAt = input.receivedAt ? new Date(input.receivedAt) : now;
     const warrantyEndsAt = warrantyEndOf(project, this.deps.config.defaultWarrantyMonths);
+    const _id = new Types.ObjectId();
     if (input.photoIds.length)
-      await this.deps.files.attach(actor, input.photoIds, { projectId, customerVisible: true });
+      await this.deps.files.attach(actor, input.photoIds, {
+        projectId,
+        customerVisible: true,
+        record: { kind: 'repair', id: _id },
+      });
     const created = await retryTransient(() =>
       this.deps.repairs.create({
+        _id,
         projectId: project._id,
         customerId: project.customerId,
         description: input.description,
@@ -172,10 +178,12 @@ export class RepairService {
 
   async fix(actor: Actor, id: string, input: FixRepairInput, requestId?: string) {
     return this.move(actor, id, 'fixed', 'staff', requestId, async (doc, now) => {
+      // One reference per round: the timeline keeps showing each round's fix with its photos.
       if (input.photoIds.length)
         await this.deps.files.attach(actor, input.photoIds, {
           projectId: String(doc.projectId),
           customerVisible: true,
+          record: { kind: 'repair_fix', id: `${String(doc._id)}.${doc.round}` },
         });
       return {
         fixNote: input.note,

@@ -27,7 +27,7 @@ export function fileRoutes(files: FileService, sessions: SessionStore, maxBytes:
     defineRoute({
       method: 'post',
       path: '/files',
-      summary: `Upload a photo or PDF as multipart/form-data: field "${FILE_UPLOAD_FIELD}", optional projectId, customerVisible ('true'/'false')`,
+      summary: `Upload a photo or PDF as multipart/form-data: field "${FILE_UPLOAD_FIELD}", optional projectId, customerVisible ('true'/'false': the intent shown until a record references it; records decide access)`,
       tags,
       auth: 'any',
       response: fileRefSchema,
@@ -80,7 +80,11 @@ export function fileRoutes(files: FileService, sessions: SessionStore, maxBytes:
   ];
 }
 
-/** Bytes by signed link (`?exp&sig`, for image tags) or by Authorization header with access. */
+/**
+ * Bytes by signed link (`?exp&sig[&for]`, for image tags) or by Authorization header with access.
+ * A customer's link names the account (`for`), and access is decided again now, so a retracted or
+ * internal-made record stops its photos loading before the link expires.
+ */
 function contentRoute(files: FileService, sessions: SessionStore, variant: FileVariant): AnyRoute {
   return defineRoute({
     method: 'get',
@@ -97,7 +101,7 @@ function contentRoute(files: FileService, sessions: SessionStore, variant: FileV
       let access: ContentAccess;
       if (query.sig !== undefined || query.exp !== undefined) {
         if (query.sig === undefined || query.exp === undefined) throw new AppError('FILE_LINK_INVALID');
-        access = { exp: query.exp, sig: query.sig };
+        access = { exp: query.exp, sig: query.sig, audience: query.for };
       } else {
         access = { actor: await authenticate(ctx, sessions) };
       }

@@ -17,9 +17,11 @@ import { grantScope, type MongoFilter } from '../../core/policy';
 import type { UrlSigner } from '../../core/files/signed-url';
 import { FileMissingError, type FileStorage } from '../../core/files/storage';
 import type { ProjectAccess } from '../projects/project.policy';
+import { isBoundTo, notAttachable, linkStillValid, readableBy, toFileRef } from './file-access';
 import { processUpload } from './file-content';
+import { FilePurge, UPLOAD_GRACE_MS } from './file-purge';
 import { cleanName, keyFor, readLimited } from './file-upload-input';
-import type { FileDoc, FileModel } from './file.model';
+import { recordKey, type FileDoc, type FileModel, type FileRecord } from './file.model';
 
 export interface FileServiceDeps {
   files: FileModel;
@@ -37,8 +39,15 @@ export interface UploadInput {
   customerVisible?: boolean;
 }
 
-/** A request for bytes: by a signed link (checked at signing time) or by a signed-in actor. */
-export type ContentAccess = { actor: Actor } | { exp: number; sig: string };
+/** A request for bytes: by a signed link (for an audience, if it names one) or by a signed-in actor. */
+export type ContentAccess = { actor: Actor } | { exp: number; sig: string; audience?: string };
+
+/** Where attached files are shown: the record's project, its visibility, and the record itself. */
+export interface AttachTarget {
+  projectId: string;
+  customerVisible: boolean;
+  record: FileRecord;
+}
 
 export interface FileContent {
   stream: Readable;
@@ -52,11 +61,20 @@ export interface FileContent {
 
 /**
  * Uploads, access and signed links for photos and documents. Other modules keep file ids on their
- * records, bind them with `attach` and show them with `refs`; they never read the files collection.
+ * records, bind them with `attach` (naming the record), take them back with `withdraw` and show
+ * them with `refs`; they never read the files collection.
  */
 export class FileService {
-  constructor(private readonly deps: FileServiceDeps) {}
+  private readonly purge: FilePurge;
 
+  constructor(private readonly deps: FileServiceDeps) {
+    this.purge = new FilePurge(deps.files, deps.storage);
+  }
+
+  /**
+   * The record goes first, as `uploading`, then the bytes, then `stored`: whatever point a crash
+   * stops at, the purge job finds the leftovers from the files collection or by sweeping storage.
+   */
   async upload(actor: Actor, input: UploadInput): Promise<FileRef> {
     if (input.projectId) await this.deps.projectAccess.get(actor, input.projectId, 'read');
     const bytes = await readLimited(input.body, this.deps.limits.maxBytes);
@@ -65,25 +83,30 @@ export class FileService {
     const id = new Types.ObjectId();
     const storageKey = keyFor(id);
     const thumbKey = processed.thumbnail ? `${storageKey}.thumb` : null;
-    await this.deps.storage.put(storageKey, processed.body);
-    if (thumbKey && processed.thumbnail) await this.deps.storage.put(thumbKey, processed.thumbnail);
-    const doc = await this.insert({
-      _id: id,
-      name: cleanName(input.filename, processed.mime),
-      mime: processed.mime,
-      size: processed.body.length,
-      sha256: processed.sha256,
-      width: processed.width,
-      height: processed.height,
-      storageKey,
-      thumbKey,
-      projectId: input.projectId ? new Types.ObjectId(input.projectId) : null,
-      // A customer's own uploads are for the conversation with staff: visible on their side by nature.
-      customerVisible: actor.role === 'customer' ? true : (input.customerVisible ?? false),
-      uploaderId: actor.id,
-      uploaderKind: actor.kind,
-      uploaderName: actor.name,
-    });
+    await retryTransient(() =>
+      this.deps.files.create({
+        _id: id,
+        name: cleanName(input.filename, processed.mime),
+        mime: processed.mime,
+        size: processed.body.length,
+        sha256: processed.sha256,
+        width: processed.width,
+        height: processed.height,
+        storageKey,
+        thumbKey,
+        status: 'uploading',
+        projectId: input.projectId ? new Types.ObjectId(input.projectId) : null,
+        // A customer's own uploads are for the conversation with staff: meant for their side.
+        intendedVisible: actor.role === 'customer' ? true : (input.customerVisible ?? false),
+        uploaderId: actor.id,
+        uploaderKind: actor.kind,
+        uploaderName: actor.name,
+      }),
+    );
+    const doc = await this.storeBytes(id, [
+      [storageKey, processed.body],
+      ...(thumbKey && processed.thumbnail ? [[thumbKey, processed.thumbnail] as [string, Buffer]] : []),
+    ]);
     await this.deps.audit.record({
       actor,
       action: 'file.uploaded',
@@ -91,73 +114,119 @@ export class FileService {
       resourceId: id,
       after: { name: doc.name, mime: doc.mime, size: doc.size, projectId: input.projectId ?? null },
     });
-    return this.toRef(doc);
+    return this.toRef(actor, doc);
   }
 
-  private async insert(fields: Omit<FileDoc, 'createdAt' | 'updatedAt'>): Promise<FileDoc> {
+  private async storeBytes(id: Types.ObjectId, parts: Array<[string, Buffer]>): Promise<FileDoc> {
     try {
-      const created = await retryTransient(() => this.deps.files.create(fields));
-      return created.toObject() as FileDoc;
+      for (const [key, body] of parts) await this.deps.storage.put(key, body);
+      const doc = await retryTransient(() =>
+        this.deps.files
+          .findOneAndUpdate({ _id: id }, { $set: { status: 'stored' } }, { returnDocument: 'after' })
+          .lean<FileDoc>(),
+      );
+      if (!doc) throw new Error(`file ${String(id)} vanished while it was stored`);
+      return doc;
     } catch (err) {
-      const keys = [fields.storageKey, fields.thumbKey].filter((k): k is string => k !== null);
-      await Promise.allSettled(keys.map((k) => this.deps.storage.delete(k)));
+      // Best effort; what this leaves (the process may be dying) is the purge job's.
+      await Promise.allSettled(parts.map(([key]) => this.deps.storage.delete(key)));
+      await this.deps.files.deleteOne({ _id: id, status: 'uploading' }).catch(() => undefined);
       throw err;
     }
   }
 
   /**
-   * Bind uploaded files to a record of a project: each must exist and be the actor's own unbound
-   * upload, or already belong to that project. Sets the project and the visibility (the record's
-   * flag decides: a record turned internal takes its photos with it). Idempotent.
+   * The record `target.record` now references exactly `fileIds`, with its visibility. Each file must
+   * be the actor's own unbound upload or already belong to the project. Only that record's
+   * reference changes: the same photo shown by another record keeps that record's visibility, and
+   * files the record no longer lists lose its reference. Idempotent; callers pass a record id they
+   * write right after (a crash between leaves a reference to a record that does not exist — the
+   * file was being shown there, so at worst the customer may fetch what they were about to see).
    */
-  async attach(
-    actor: Actor,
-    fileIds: string[],
-    target: { projectId: string; customerVisible: boolean },
-  ): Promise<FileRef[]> {
+  async attach(actor: Actor, fileIds: string[], target: AttachTarget): Promise<FileRef[]> {
     await this.deps.projectAccess.get(actor, target.projectId, 'read');
     const ids = [...new Set(fileIds)];
     const docs = await this.findByIds(ids);
-    const byId = new Map(docs.map((d) => [String(d._id), d]));
-    const bad = ids.filter((id) => {
-      const doc = byId.get(id);
-      return (
-        !doc || !(isBoundTo(doc, target.projectId) || (isUploader(actor, doc) && doc.projectId === null))
-      );
-    });
+    const bad = notAttachable(actor, ids, docs, target.projectId);
     if (bad.length > 0) {
       throw new AppError('VALIDATION_FAILED', '部分文件不存在或不能关联到该项目，请重新上传', {
         fields: [{ path: 'fileIds', message: `无效的文件：${bad.join(', ')}` }],
         fileIds: bad,
       });
     }
-    const projectId = new Types.ObjectId(target.projectId);
-    for (const doc of docs) {
-      const visible = target.customerVisible;
-      if (isBoundTo(doc, target.projectId) && doc.customerVisible === visible) continue;
-      await retryTransient(() =>
-        this.deps.files.updateOne({ _id: doc._id }, { $set: { projectId, customerVisible: visible } }),
-      );
-      await this.deps.audit.record({
-        actor,
-        action: 'file.attached',
-        resource: 'file',
-        resourceId: doc._id,
-        before: { projectId: doc.projectId, customerVisible: doc.customerVisible },
-        after: { projectId: target.projectId, customerVisible: visible },
-      });
-    }
-    return this.refs(actor, fileIds);
+    const key = recordKey(target.record);
+    for (const doc of docs) await this.reference(actor, doc, key, target);
+    await retryTransient(() =>
+      this.deps.files.updateMany(
+        { refs: key, _id: { $nin: docs.map((d) => d._id) } },
+        { $pull: { refs: key, visibleVia: key } },
+      ),
+    );
+    return this.refs(actor, fileIds, target.record);
   }
 
-  /** Refs (with fresh signed URLs) of the given ids that `actor` may see, in the given order. */
-  async refs(actor: Actor, fileIds: string[]): Promise<FileRef[]> {
+  private async reference(actor: Actor, doc: FileDoc, key: string, target: AttachTarget): Promise<void> {
+    const visible = target.customerVisible;
+    const has = (doc.refs ?? []).includes(key);
+    const shown = (doc.visibleVia ?? []).includes(key);
+    if (isBoundTo(doc, target.projectId) && has && shown === visible) return;
+    const update = visible
+      ? {
+          $set: { projectId: new Types.ObjectId(target.projectId) },
+          $addToSet: { refs: key, visibleVia: key },
+        }
+      : {
+          $set: { projectId: new Types.ObjectId(target.projectId) },
+          $addToSet: { refs: key },
+          $pull: { visibleVia: key },
+        };
+    await retryTransient(() => this.deps.files.updateOne({ _id: doc._id }, update));
+    await this.deps.audit.record({
+      actor,
+      action: 'file.attached',
+      resource: 'file',
+      resourceId: doc._id,
+      before: { projectId: doc.projectId, record: has ? key : null, customerVisible: shown },
+      after: { projectId: target.projectId, record: key, customerVisible: visible },
+    });
+  }
+
+  /**
+   * The record stops showing its files to the customer (retracted, made internal, deleted): its
+   * references stay for staff, its visibility goes. Call it before the record's own write, so a
+   * crash between leaves the files hidden rather than shown.
+   */
+  async withdraw(actor: Actor, record: FileRecord): Promise<void> {
+    const key = recordKey(record);
+    const shown = await this.deps.files
+      .find({ visibleVia: key }, { _id: 1 })
+      .lean<Array<Pick<FileDoc, '_id'>>>();
+    if (shown.length === 0) return;
+    await retryTransient(() =>
+      this.deps.files.updateMany({ visibleVia: key }, { $pull: { visibleVia: key } }),
+    );
+    for (const doc of shown)
+      await this.deps.audit.record({
+        actor,
+        action: 'file.withdrawn',
+        resource: 'file',
+        resourceId: doc._id,
+        before: { record: key, customerVisible: true },
+        after: { record: key, customerVisible: false },
+      });
+  }
+
+  /**
+   * Refs (with fresh signed URLs) of the given ids that `actor` may see, in the given order. With
+   * `via`, the refs say whether the customer sees them through that record.
+   */
+  async refs(actor: Actor, fileIds: string[], via?: FileRecord): Promise<FileRef[]> {
     const docs = await this.findByIds(fileIds);
     const visible = await this.visibleTo(actor, docs);
     const byId = new Map(visible.map((d) => [String(d._id), d]));
     return [...new Set(fileIds)].flatMap((id) => {
       const doc = byId.get(id);
-      return doc ? [this.toRef(doc)] : [];
+      return doc ? [this.toRef(actor, doc, via)] : [];
     });
   }
 
@@ -168,16 +237,20 @@ export class FileService {
     return ref;
   }
 
+  /** Signed links are checked again here for their audience: the references decide now. */
   async content(fileId: string, variant: FileVariant, access: ContentAccess): Promise<FileContent> {
     let maxAge = 0;
     if ('sig' in access) {
-      const left = this.deps.signer.verify(fileId, variant, access.exp, access.sig);
+      const left = this.deps.signer.verify(fileId, variant, access.exp, access.sig, access.audience);
       if (left === null) throw new AppError('FILE_LINK_INVALID');
       maxAge = left;
     }
     const [doc] = await this.findByIds([fileId]);
     const readable =
-      doc && ('actor' in access ? (await this.visibleTo(access.actor, [doc])).length > 0 : true);
+      doc &&
+      ('actor' in access
+        ? (await this.visibleTo(access.actor, [doc])).length > 0
+        : !access.audience || linkStillValid(doc, access.audience));
     const key = variant === 'thumbnail' ? doc?.thumbKey : doc?.storageKey;
     if (!doc || !readable || !key) throw new NotFoundError('文件不存在');
     const stream = await this.deps.storage.get(key).catch((err: unknown) => {
@@ -189,40 +262,33 @@ export class FileService {
       : { stream, mime: doc.mime, size: doc.size, name: doc.name, sha256: doc.sha256, maxAge };
   }
 
-  /** A project's files the actor may see, newest first; customers get the customer-visible ones only. */
+  /** A project's files the actor may see, newest first; customers get those a visible record shows. */
   async listForProject(actor: Actor, projectId: string, query: FileListQuery): Promise<Page<FileRef>> {
     const project = await this.deps.projectAccess.get(actor, projectId, 'read');
-    const visible: MongoFilter = { projectId: project._id };
-    if (actor.role === 'customer') visible.customerVisible = true;
+    const visible: MongoFilter = { projectId: project._id, status: { $ne: 'uploading' } };
+    // Not `$ne: []`: that also matches files written before the field existed.
+    if (actor.role === 'customer') visible['visibleVia.0'] = { $exists: true };
     const kind = query.kind
       ? { mime: { $in: query.kind === 'image' ? IMAGE_MIME_TYPES : DOCUMENT_MIME_TYPES } }
       : undefined;
     const list = { scope: grantScope(visible), narrow: kind };
-    return paginateById(this.deps.files, list, query, (doc) => this.toRef(doc));
+    return paginateById(this.deps.files, list, query, (doc) => this.toRef(actor, doc));
   }
 
   /**
-   * Deletes uploads never bound to a record (a form abandoned after its photos were sent) once
-   * they are `days` old. The record goes first, guarded on still being unbound, so a file attached
-   * meanwhile keeps its bytes.
+   * The daily clean-up: uploads never bound to a record (a form abandoned after its photos were
+   * sent) once they are `days` old; uploads a crash left `uploading`; and stored bytes that no
+   * record points to. Records go before their bytes, so a crash here leaves only bytes, which the
+   * next run sweeps.
    */
-  async purgeUnattached(days: number): Promise<{ deleted: number }> {
-    const cutoff = Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - days * 86_400);
-    let deleted = 0;
-    for (;;) {
-      const docs = await this.deps.files
-        .find({ projectId: null, _id: { $lt: cutoff } }, { storageKey: 1, thumbKey: 1 })
-        .limit(200)
-        .lean<Array<Pick<FileDoc, '_id' | 'storageKey' | 'thumbKey'>>>();
-      if (docs.length === 0) return { deleted };
-      for (const doc of docs) {
-        const gone = await retryTransient(() => this.deps.files.deleteOne({ _id: doc._id, projectId: null }));
-        if (gone.deletedCount !== 1) continue;
-        deleted += 1;
-        const keys = [doc.storageKey, doc.thumbKey].filter((k): k is string => k !== null);
-        await Promise.all(keys.map((k) => this.deps.storage.delete(k)));
-      }
-    }
+  async purgeUnattached(days: number): Promise<{ deleted: number; stalled: number; orphanBytes: number }> {
+    const deleted = await this.purge.deleteRecords(
+      { projectId: null, status: { $ne: 'uploading' } },
+      days * 86_400_000,
+    );
+    const stalled = await this.purge.deleteRecords({ status: 'uploading' }, UPLOAD_GRACE_MS);
+    const orphanBytes = await this.purge.sweepStorage();
+    return { deleted, stalled, orphanBytes };
   }
 
   private async findByIds(ids: string[]): Promise<FileDoc[]> {
@@ -231,43 +297,11 @@ export class FileService {
     return this.deps.files.find({ _id: { $in: valid } }).lean<FileDoc[]>();
   }
 
-  /** The uploader always; others through the project (customers only customer-visible files). */
-  private async visibleTo(actor: Actor, docs: FileDoc[]): Promise<FileDoc[]> {
-    const projectReadable = new Map<string, Promise<boolean>>();
-    const canReadProject = (id: string) => {
-      if (!projectReadable.has(id)) projectReadable.set(id, this.deps.projectAccess.canRead(actor, id));
-      return projectReadable.get(id)!;
-    };
-    const checks = await Promise.all(
-      docs.map(async (doc) => {
-        if (isUploader(actor, doc)) return true;
-        if (doc.projectId === null) return false;
-        if (actor.role === 'customer' && !doc.customerVisible) return false;
-        return canReadProject(String(doc.projectId));
-      }),
-    );
-    return docs.filter((_, i) => checks[i]);
+  private visibleTo(actor: Actor, docs: FileDoc[]): Promise<FileDoc[]> {
+    return readableBy(actor, docs, (id) => this.deps.projectAccess.canRead(actor, id));
   }
 
-  private toRef(doc: FileDoc): FileRef {
-    const id = String(doc._id);
-    return {
-      id,
-      name: doc.name,
-      mime: doc.mime,
-      size: doc.size,
-      width: doc.width,
-      height: doc.height,
-      url: this.deps.signer.url(id, 'content'),
-      thumbUrl: doc.thumbKey ? this.deps.signer.url(id, 'thumbnail') : null,
-      customerVisible: doc.customerVisible,
-      uploadedAt: doc.createdAt.toISOString(),
-      uploadedBy: { id: doc.uploaderId, name: doc.uploaderName },
-    };
+  private toRef(actor: Actor, doc: FileDoc, via?: FileRecord): FileRef {
+    return toFileRef(this.deps.signer, actor, doc, via);
   }
 }
-
-const isUploader = (actor: Actor, doc: FileDoc) =>
-  doc.uploaderId === actor.id && doc.uploaderKind === actor.kind;
-const isBoundTo = (doc: FileDoc, projectId: string) =>
-  doc.projectId !== null && String(doc.projectId) === projectId;

@@ -109,6 +109,7 @@ export class MilestoneDecisionService {
       await this.deps.files.attach(actor, input.photoIds, {
         projectId: String(project._id),
         customerVisible: true,
+        record: { kind: 'milestone_decision', id: `${String(m._id)}.${m.round}` },
       });
     let decision: MilestoneDecisionDoc;
     try {

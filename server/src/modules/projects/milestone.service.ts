@@ -191,11 +191,13 @@ export class MilestoneService {
     const fresh = await this.deps.milestones.findById(milestoneId).lean<MilestoneDoc>();
     if (!fresh) throw new NotFoundError();
     assertMove(fresh.status, 'awaiting_confirmation');
+    const round = fresh.round + 1;
+    // Milestone and round name the round before it exists: a retry after a crash names it again.
     await this.deps.files.attach(actor, input.photoIds, {
       projectId: String(project._id),
       customerVisible: true,
+      record: { kind: 'milestone_round', id: `${String(milestoneId)}.${round}` },
     });
-    const round = fresh.round + 1;
     const at = new Date();
     try {
       await retryTransient(() =>

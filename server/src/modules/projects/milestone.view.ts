@@ -10,16 +10,13 @@ import {
   type MilestoneView,
 } from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
+import type { AttachTarget } from '../files/file.service';
 import type { MilestoneDecisionDoc, MilestoneDoc, MilestoneRoundDoc } from './milestone.model';
 import { dateOnly } from './project.view';
 
 /** What milestones need of the files module (FileService satisfies it). */
 export interface MilestonePhotos {
-  attach(
-    actor: Actor,
-    fileIds: string[],
-    target: { projectId: string; customerVisible: boolean },
-  ): Promise<FileRef[]>;
+  attach(actor: Actor, fileIds: string[], target: AttachTarget): Promise<FileRef[]>;
   refs(actor: Actor, fileIds: string[]): Promise<FileRef[]>;
 }
 

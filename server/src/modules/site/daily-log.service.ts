@@ -60,13 +60,18 @@ export class DailyLogService {
       throw new ValidationError([{ path: 'body.date', message: '不能填写未来日期的施工日志' }]);
     const key = { projectId: project._id, authorId: new Types.ObjectId(actor.id), date };
     await this.refuseSecond(key);
-    const visibility = { projectId, customerVisible: input.customerVisible };
-    await this.deps.files.attach(actor, input.photoIds, visibility);
+    const _id = new Types.ObjectId();
+    await this.deps.files.attach(actor, input.photoIds, {
+      projectId,
+      customerVisible: input.customerVisible,
+      record: { kind: 'daily_log', id: _id },
+    });
     let doc: DailyLogDoc;
     try {
       const created = await retryTransient(() =>
         this.deps.dailyLogs.create({
           ...input,
+          _id,
           ...key,
           authorName: actor.name,
           photoIds: toObjectIds(input.photoIds),
@@ -138,9 +143,14 @@ export class DailyLogService {
       });
     const customerVisible = input.customerVisible ?? log.customerVisible;
     const photoIds = input.photoIds ?? log.photoIds.map(String);
-    // Photos follow the log's visibility: re-bind them all when either changes.
+    // Photos follow the log's visibility, before the log's own write: turned internal, they are
+    // withdrawn even if that write fails. Other records showing the same photo keep theirs.
     if (input.photoIds || input.customerVisible !== undefined)
-      await this.deps.files.attach(actor, photoIds, { projectId: String(log.projectId), customerVisible });
+      await this.deps.files.attach(actor, photoIds, {
+        projectId: String(log.projectId),
+        customerVisible,
+        record: { kind: 'daily_log', id: log._id },
+      });
     const set = { ...input, ...(input.photoIds ? { photoIds: toObjectIds(input.photoIds) } : {}) };
     await retryTransient(() => this.deps.dailyLogs.updateOne({ _id: log._id }, { $set: set }));
     const changed = Object.keys(input) as Array<keyof UpdateDailyLogInput>;
@@ -193,7 +203,7 @@ export class DailyLogService {
       headcount: d.headcount,
       workDone: d.workDone,
       problems: d.problems,
-      photos: photos(d.photoIds),
+      photos: photos(d.photoIds, d.customerVisible),
       customerVisible: d.customerVisible,
       author: { id: String(d.authorId), name: d.authorName },
       editable: String(d.authorId) === actor.id && d.date === today,

@@ -62,13 +62,16 @@ export class SiteIssueService {
   async create(actor: Actor, projectId: string, input: CreateSiteIssueInput, requestId?: string) {
     const project = await this.writableProject(actor, projectId);
     const assigneeName = await this.checkAssignee(project, input.assigneeId);
+    const _id = new Types.ObjectId();
     await this.deps.files.attach(actor, input.photoIds, {
       projectId,
       customerVisible: input.customerVisible,
+      record: { kind: 'site_issue', id: _id },
     });
     const created = await retryTransient(() =>
       this.deps.siteIssues.create({
         ...input,
+        _id,
         projectId: project._id,
         status: 'open',
         assigneeId: input.assigneeId ? new Types.ObjectId(input.assigneeId) : null,
@@ -112,9 +115,18 @@ export class SiteIssueService {
         set.assigneeId = input.assigneeId ? new Types.ObjectId(input.assigneeId) : null;
       }
       const customerVisible = input.customerVisible ?? issue.customerVisible;
+      // Before the issue's own write: turned internal, its photos are withdrawn even if that write fails.
       if (input.photoIds || input.customerVisible !== undefined) {
-        const all = [...(input.photoIds ?? issue.photoIds.map(String)), ...resolutionPhotos(issue)];
-        await this.deps.files.attach(actor, all, { projectId: String(project._id), customerVisible });
+        const target = { projectId: String(project._id), customerVisible };
+        const photos = input.photoIds ?? issue.photoIds.map(String);
+        await this.deps.files.attach(actor, photos, {
+          ...target,
+          record: { kind: 'site_issue', id: issue._id },
+        });
+        await this.deps.files.attach(actor, resolutionPhotos(issue), {
+          ...target,
+          record: { kind: 'site_issue_resolution', id: issue._id },
+        });
       }
       if (input.photoIds) set.photoIds = toObjectIds(input.photoIds);
       await retryTransient(() => this.deps.siteIssues.updateOne({ _id: issue._id }, { $set: set }));
@@ -152,6 +164,7 @@ export class SiteIssueService {
         await this.deps.files.attach(actor, step.input.photoIds, {
           projectId: String(project._id),
           customerVisible: issue.customerVisible,
+          record: { kind: 'site_issue_resolution', id: issue._id },
         });
         set.resolution = {
           note: step.input.resolution,

@@ -25,11 +25,11 @@ export async function presentSiteIssues(
     statusLabel: SITE_ISSUE_STATUS_LABELS[d.status],
     assignee: d.assigneeId ? { id: String(d.assigneeId), name: d.assigneeName ?? '' } : null,
     reporter: d.reporter,
-    photos: photos(d.photoIds),
+    photos: photos(d.photoIds, d.customerVisible),
     resolution: d.resolution
       ? {
           note: d.resolution.note,
-          photos: photos(d.resolution.photoIds),
+          photos: photos(d.resolution.photoIds, d.customerVisible),
           at: d.resolution.at.toISOString(),
           by: d.resolution.by,
         }

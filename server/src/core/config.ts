@@ -41,7 +41,7 @@ const configSchema = z.object({
     trustProxy: z.boolean(),
     shutdownGraceMs: z.number().int().positive(),
     /** Bound of each check behind /readyz. */
-    readyTimeoutMs: z.number().int().positive().default(1000),
+    readyTimeoutMs: z.number().int().positive().default(750),
     /** Retry-After of a 503 when MongoDB or Redis cannot be reached. */
     unavailableRetryAfterSeconds: z.number().int().positive().default(5),
   }),

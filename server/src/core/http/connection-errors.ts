@@ -9,6 +9,8 @@ const MONGO_UNREACHABLE = new Set([
   'MongoNetworkTimeoutError',
   'MongoOperationTimeoutError',
   'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
+  'MongoPoolClosedError',
   'MongoTopologyClosedError',
   'MongoNotConnectedError',
 ]);

@@ -43,12 +43,10 @@ export function createApp(container: Container, state: AppState = { shuttingDown
       serverUrl: config.http.publicUrl,
     });
 
-  const health = healthRouter(
-    container.conn,
-    container.redis,
-    () => state.shuttingDown,
-    config.http.readyTimeoutMs,
-  );
+  const health = healthRouter(container.conn, container.redis, () => state.shuttingDown, {
+    timeoutMs: config.http.readyTimeoutMs,
+    retryAfterSeconds: config.http.unavailableRetryAfterSeconds,
+  });
   const docs = docsRouter(document, config.appName);
 
   app.use(requestContext(logger));

@@ -62,6 +62,7 @@ async function expectNotReady(down: 'database' | 'redis'): Promise<void> {
   const { ms, res } = await timed(() => sys.api.get('/readyz'));
   expect(res.status).toBe(503);
   expect(res.body.checks[down]).toBe('down');
+  expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
   expect(ms).toBeLessThan(READY_BOUND_MS);
   expect((await sys.api.get('/healthz')).status).toBe(200);
 }

@@ -5,14 +5,14 @@ import { pingRedis, type Redis } from '../redis';
 
 /**
  * /healthz: the process is up. /readyz: it can serve, i.e. MongoDB and Redis answer, each within
- * `timeoutMs`: a load balancer's probe must get its answer before its own timeout, or it cannot
+ * `bounds.timeoutMs`: a load balancer's probe must get its answer before its own timeout, or it cannot
  * tell a dead instance from a slow one.
  */
 export function healthRouter(
   conn: Connection,
   redis: Redis,
   isShuttingDown: () => boolean,
-  timeoutMs: number,
+  bounds: { timeoutMs: number; retryAfterSeconds: number },
 ): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
@@ -20,12 +20,12 @@ export function healthRouter(
   });
   router.get('/readyz', async (ctx) => {
     const [database, cache] = await Promise.all([
-      within(pingDatabase(conn), timeoutMs),
-      within(pingRedis(redis), timeoutMs),
+      within(pingDatabase(conn), bounds.timeoutMs),
+      within(pingRedis(redis), bounds.timeoutMs),
     ]);
     const ready = database && cache && !isShuttingDown();
     ctx.status = ready ? 200 : 503;
-    if (!ready) ctx.set('Retry-After', '5');
+    if (!ready) ctx.set('Retry-After', String(bounds.retryAfterSeconds));
     ctx.body = {
       status: ready ? 'ready' : 'unavailable',
       checks: { database: database ? 'up' : 'down', redis: cache ? 'up' : 'down' },

@@ -230,7 +230,8 @@ start_redis() {
   mkdir -p "$REDIS_DIR"
   log "redis: starting on 127.0.0.1:$REDIS_PORT (log $REDIS_LOG)"
   rm -f "$REDIS_PID"
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+  # Persistence (append-only file in $REDIS_DIR) and the bind address come from scripts/redis.conf.
+  redis-server "$GANTRY_ROOT/scripts/redis.conf" --port "$REDIS_PORT" \
     --daemonize yes --pidfile "$REDIS_PID" --logfile "$REDIS_LOG" --dir "$REDIS_DIR" </dev/null >&2 9>&- ||
     die "redis-server failed to start (see $REDIS_LOG)"
   local deadline=$((SECONDS + 10))

@@ -9,6 +9,7 @@ import { errorMiddleware } from './core/http/error-middleware';
 import { h5Static } from './core/http/h5-static';
 import { healthRouter } from './core/http/health';
 import { requestContext } from './core/http/request-context';
+import { securityHeaders } from './core/http/security-headers';
 import { mountRoutes } from './core/http/route';
 import { rawUpload } from './core/http/upload';
 import { exceptMultipart } from './core/files/multipart';
@@ -22,7 +23,7 @@ export interface AppState {
   shuttingDown: boolean;
 }
 
-/** The Koa app: request context → errors → health → per-IP limit → body → /api/v1 routes → docs → H5. */
+/** The Koa app: request context → security headers → errors → health → per-IP limit → body → /api/v1 routes → docs → H5. */
 export function createApp(container: Container, state: AppState = { shuttingDown: false }): Koa {
   const { config, logger } = container;
   const app = new Koa({ proxy: config.http.trustProxy });
@@ -42,12 +43,23 @@ export function createApp(container: Container, state: AppState = { shuttingDown
       serverUrl: config.http.publicUrl,
     });
 
-  const health = healthRouter(container.conn, container.redis, () => state.shuttingDown);
+  const health = healthRouter(container.conn, container.redis, () => state.shuttingDown, {
+    timeoutMs: config.http.readyTimeoutMs,
+    retryAfterSeconds: config.http.unavailableRetryAfterSeconds,
+  });
   const docs = docsRouter(document, config.appName);
 
   app.use(requestContext(logger));
-  app.use(errorMiddleware());
+  app.use(
+    securityHeaders({
+      h5StaticDir: config.h5.staticDir,
+      wechatBridgeUrl: config.h5.wechatBridgeUrl,
+      publicUrl: config.http.publicUrl,
+    }),
+  );
+  app.use(errorMiddleware({ unavailableRetryAfterSeconds: config.http.unavailableRetryAfterSeconds }));
   app.use(health.routes());
+  app.use(health.allowedMethods());
   app.use(async (ctx, next) => {
     if (ctx.path.startsWith('/api/')) await container.limiters.perIp.hit(ctx.ip);
     await next();
@@ -58,6 +70,7 @@ export function createApp(container: Container, state: AppState = { shuttingDown
   app.use(api.routes());
   app.use(api.allowedMethods());
   app.use(docs.routes());
+  app.use(docs.allowedMethods());
   app.use(h5Static(config.h5.staticDir));
   return app;
 }

@@ -96,8 +96,8 @@ export async function buildContainer(
   logger: Logger,
   overrides: Partial<Integrations> = {},
 ) {
-  const conn: Connection = await connectDatabase(config.mongodb.uri);
-  const redis: Redis = createRedis(config.redis.url, config.redis.keyPrefix);
+  const conn: Connection = await connectDatabase(config.mongodb.uri, config.mongodb);
+  const redis: Redis = createRedis(config.redis.url, config.redis.keyPrefix, config.redis);
   const http = { baseUrl: config.wechat.apiBaseUrl, timeoutMs: config.wechat.requestTimeoutMs };
   const wechatApp = { ...http, appId: config.wechat.appId, appSecret: config.wechat.appSecret };
   const integrations: Integrations = {

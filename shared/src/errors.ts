@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   PASSWORD_INCORRECT: { status: 400, message: '当前密码不正确' },
   NOT_FOUND: { status: 404, message: '记录不存在' },
   ROUTE_NOT_FOUND: { status: 404, message: '接口不存在' },
+  METHOD_NOT_ALLOWED: { status: 405, message: '该接口不支持此请求方法' },
   CONFLICT: { status: 409, message: '数据冲突' },
   BUSY: { status: 409, message: '其他人正在处理同一条记录，请稍后重试' },
   DUPLICATE: { status: 409, message: '记录已存在' },
@@ -58,6 +59,7 @@ export const ERROR_CODES = {
   UPSTREAM_UNAVAILABLE: { status: 502, message: '微信服务暂时不可用，请稍后再试' },
   SERVICE_UNAVAILABLE: { status: 503, message: '服务暂不可用' },
   INTERNAL: { status: 500, message: '服务器内部错误' },
+  NOT_IMPLEMENTED: { status: 501, message: '服务器不支持此请求方法' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -10,6 +10,8 @@ import { overdueConfigSchema } from '../modules/contracts/overdue.config';
 import { insightsConfigSchema } from '../modules/insights/insights.config';
 import { paymentsConfigSchema } from '../modules/payments/payments.config';
 import { signInConfigSchema } from '../modules/auth/auth.config';
+import { DEFAULT_DATABASE_TIMEOUTS } from './db';
+import { DEFAULT_REDIS_TIMEOUTS } from './redis';
 
 /**
  * Configuration is read once, from config/default.json, config/<NODE_ENV>.json and the environment,
@@ -39,11 +41,27 @@ const configSchema = z.object({
     jsonLimit: z.string().regex(/^\d+(kb|mb)$/),
     trustProxy: z.boolean(),
     shutdownGraceMs: z.number().int().positive(),
+    /** Bound of each check behind /readyz. */
+    readyTimeoutMs: z.number().int().positive().default(750),
+    /** Retry-After of a 503 when MongoDB or Redis cannot be reached. */
+    unavailableRetryAfterSeconds: z.number().int().positive().default(5),
   }),
-  mongodb: z.object({ uri: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI') }),
+  mongodb: z.object({
+    uri: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI'),
+    serverSelectionTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_DATABASE_TIMEOUTS.serverSelectionTimeoutMs),
+    connectTimeoutMs: z.number().int().positive().default(DEFAULT_DATABASE_TIMEOUTS.connectTimeoutMs),
+    socketTimeoutMs: z.number().int().nonnegative().default(DEFAULT_DATABASE_TIMEOUTS.socketTimeoutMs),
+    heartbeatFrequencyMs: z.number().int().min(500).default(DEFAULT_DATABASE_TIMEOUTS.heartbeatFrequencyMs),
+  }),
   redis: z.object({
     url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI'),
     keyPrefix: z.string(),
+    connectTimeoutMs: z.number().int().positive().default(DEFAULT_REDIS_TIMEOUTS.connectTimeoutMs),
+    commandTimeoutMs: z.number().int().positive().default(DEFAULT_REDIS_TIMEOUTS.commandTimeoutMs),
   }),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
   auth: z.object({

@@ -1,5 +1,12 @@
 import { ERROR_CODES, type ErrorCode } from '@gantry/shared';
 
+/** Server-side failures whose message is ours and safe to show (they say what to do: wait, retry). */
+const EXPOSED_5XX: ReadonlySet<ErrorCode> = new Set([
+  'UPSTREAM_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
+  'NOT_IMPLEMENTED',
+]);
+
 /**
  * The one error model. `expose` is false only for internal errors, whose message never reaches a
  * client. The HTTP status comes from the code's row in shared ERROR_CODES, the single status table.
@@ -16,7 +23,7 @@ export class AppError extends Error {
     super(message ?? ERROR_CODES[code].message);
     this.name = new.target.name;
     this.status = ERROR_CODES[code].status;
-    this.expose = this.status < 500 || code === 'UPSTREAM_UNAVAILABLE' || code === 'SERVICE_UNAVAILABLE';
+    this.expose = this.status < 500 || EXPOSED_5XX.has(code);
   }
 }
 
@@ -70,6 +77,16 @@ export class RateLimitError extends AppError {
     message?: string,
   ) {
     super(code, message, { retryAfterSeconds });
+  }
+}
+
+/** MongoDB or Redis cannot be reached: the client should come back after `retryAfterSeconds`. */
+export class ServiceUnavailableError extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = '服务暂时不可用（数据库或缓存无法连接），请稍后重试',
+  ) {
+    super('SERVICE_UNAVAILABLE', message);
   }
 }
 

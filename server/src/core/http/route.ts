@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Context } from 'koa';
 import type { z } from 'zod';
-import type { Role } from '@gantry/shared';
+import { chineseIssueMessage, isChineseMessage, type Role } from '@gantry/shared';
 import type { Actor } from '../auth/actor';
 import { authenticate } from '../auth/authenticate';
 import type { SessionStore } from '../auth/session-store';
@@ -103,12 +103,18 @@ function parse(schema: Schema, value: unknown, where: 'params' | 'query' | 'body
   throw new ValidationError(result.error.issues.flatMap((issue) => toFieldIssues(issue, where)));
 }
 
+/**
+ * One entry per bad field, `{ path: 'body.x.y', message }`. The message is the schema's own when it
+ * is Chinese; an English one (a library default or a schema written for operators) is replaced by
+ * the Chinese message for the issue code, so no English sentence reaches a customer.
+ */
 function toFieldIssues(issue: z.core.$ZodIssue, where: string): FieldIssue[] {
   const base = [where, ...issue.path.map(String)].join('.');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({ path: `${base}.${key}`, message: '不允许的字段' }));
   }
-  return [{ path: base, message: issue.message }];
+  const message = isChineseMessage(issue.message) ? issue.message : chineseIssueMessage(issue);
+  return [{ path: base, message }];
 }
 
 function registerOpenApi(registry: OpenAPIRegistry, route: AnyRoute): void {

@@ -441,11 +441,24 @@ export async function buildContainer(
     services,
     scheduler,
     routes,
-    async close() {
-      await Promise.all([scheduler.stop(), notifications.worker.stop(), chat.waits.close()]);
-      await Promise.allSettled([conn.close(), redis.quit()]);
+    /** Stops the background work and closes the connections, within `graceMs` (then forcibly). */
+    async close(graceMs = 10_000) {
+      const deadline = Date.now() + graceMs;
+      const left = () => Math.max(0, deadline - Date.now());
+      await Promise.all([scheduler.stop(left()), notifications.worker.stop(left()), chat.waits.close()]);
+      const closed = await within(Promise.allSettled([conn.close(), redis.quit()]), left());
+      if (!closed) await Promise.allSettled([conn.close(true), redis.disconnect()]);
     },
   };
 }
 
 export type Container = Awaited<ReturnType<typeof buildContainer>>;
+
+/** True when `work` settled within `ms`. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = await Promise.race([work.then(() => true as const), late]);
+  clearTimeout(timer);
+  return settled;
+}

@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from './core/config';
 import { createLogger } from './core/logger';
+import { exitOnSignals } from './process-signals';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
@@ -8,18 +9,7 @@ async function main(): Promise<void> {
   const server = await startServer(config, logger);
   logger.info({ url: server.url, env: config.env }, 'Gantry API listening');
 
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  exitOnSignals(server, logger, config.http.shutdownGraceMs);
 }
 
 main().catch((err: unknown) => {

@@ -8,8 +8,36 @@ import type { Logger } from './core/logger';
 export interface RunningServer {
   url: string;
   container: Awaited<ReturnType<typeof buildContainer>>;
-  /** Stop accepting, let requests in flight finish (up to the grace period), then close connections. */
+  /**
+   * Stop accepting, let requests in flight finish, stop the scheduler and the outbox worker, then
+   * close connections — all within `http.shutdownGraceMs`.
+   */
   close(): Promise<void>;
+}
+
+/**
+ * Keep-alive connections end with the response in flight instead of lingering idle until
+ * `keepAliveTimeout` (5 s), which otherwise held the drain open past the grace period.
+ */
+function endKeepAliveWhenClosing(server: http.Server): { closing(): void } {
+  const open = new Set<http.ServerResponse>();
+  let closing = false;
+  const endAfter = (res: http.ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+    else res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+  };
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (closing) return endAfter(res);
+    open.add(res);
+    res.once('close', () => open.delete(res));
+  });
+  return {
+    closing() {
+      closing = true;
+      open.forEach(endAfter);
+      server.closeIdleConnections();
+    },
+  };
 }
 
 export async function startServer(
@@ -23,6 +51,7 @@ export async function startServer(
   const server = http.createServer(app.callback());
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
+  const keepAlive = endKeepAliveWhenClosing(server);
 
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -43,19 +72,26 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      const deadline = Date.now() + config.http.shutdownGraceMs;
+      const left = () => Math.max(0, deadline - Date.now());
       state.shuttingDown = true;
       void container.chatWaits.close(); // pending long polls answer now instead of holding up the drain
-      const schedulerStopped = Promise.all([container.scheduler.stop(), container.outboxWorker.stop()]);
+      // Jobs and deliveries get the same grace as requests, side by side; what they leave unfinished
+      // another instance takes over once its lease lapses.
+      const backgroundStopped = Promise.all([
+        container.scheduler.stop(left()),
+        container.outboxWorker.stop(left()),
+      ]);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      keepAlive.closing();
       const timer = setTimeout(() => {
         logger.warn({ open: sockets.size }, 'grace period over, closing remaining connections');
         server.closeAllConnections();
-      }, config.http.shutdownGraceMs);
+      }, left());
       await drained;
       clearTimeout(timer);
-      await schedulerStopped;
-      await container.close();
+      await backgroundStopped;
+      await container.close(left());
     })());
 
   return { url, container, close };

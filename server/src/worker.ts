@@ -1,6 +1,7 @@
 import { buildContainer } from './container';
 import { loadConfigOrExit } from './core/config';
 import { createLogger } from './core/logger';
+import { exitOnSignals } from './process-signals';
 
 /**
  * A process that only delivers the outbox (no HTTP, no scheduler): run more of these when
@@ -12,13 +13,9 @@ async function main(): Promise<void> {
   const container = await buildContainer(config, logger);
   container.outboxWorker.start();
   logger.info({ worker: container.outboxWorker.id }, 'outbox worker running');
-
-  const shutdown = async () => {
-    await container.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
+  // The same grace as an API instance: deliveries under way get that long, then their leases lapse.
+  const graceMs = config.http.shutdownGraceMs;
+  exitOnSignals({ close: () => container.close(graceMs) }, logger, graceMs);
 }
 
 main().catch((err: unknown) => {

@@ -5,7 +5,8 @@ import { cursorQuerySchema } from './pagination';
 export const JOB_TRIGGERS = ['schedule', 'manual'] as const;
 export type JobTrigger = (typeof JOB_TRIGGERS)[number];
 
-export const JOB_OUTCOMES = ['running', 'succeeded', 'failed', 'skipped', 'timed_out'] as const;
+/** `abandoned`: the instance running it died (its lease lapsed); a scheduled tick then runs again. */
+export const JOB_OUTCOMES = ['running', 'succeeded', 'failed', 'skipped', 'timed_out', 'abandoned'] as const;
 export type JobOutcome = (typeof JOB_OUTCOMES)[number];
 
 export const jobNameParamsSchema = z.object({ name: z.string().min(1).max(100) });
@@ -15,6 +16,8 @@ export const jobRunSchema = z.object({
   job: z.string(),
   trigger: z.enum(JOB_TRIGGERS),
   tick: z.string(),
+  /** 1 for a tick's first run, 2 for its re-run after an abandoned one, … */
+  attempt: z.number().int().min(1),
   instanceId: z.string(),
   actorId: z.string().nullable(),
   startedAt: z.string(),

@@ -297,6 +297,35 @@ describe('automatic confirmation after the window', () => {
   });
 });
 
+describe('automatic confirmation re-run after a crash', () => {
+  it('finishes a confirmation whose run died after recording the decision', async () => {
+    const id = milestones[3]!.id;
+    const m = await submitted(id);
+    // What a run killed between its two writes leaves: the round's decision, the milestone untouched.
+    await decisions().insertOne({
+      milestoneId: new Types.ObjectId(id),
+      projectId: new Types.ObjectId(projectId),
+      round: m.round,
+      decision: 'confirm',
+      comment: '',
+      photoIds: [],
+      by: null,
+      automatic: true,
+      at: new Date(),
+    });
+    const toldCustomer = () =>
+      notices({ eventType: 'milestone.auto_confirmed', channel: 'inbox', recipientId: own.accountId });
+    const toldBefore = (await toldCustomer()).length;
+    const rerun = await sys.server.container.scheduler.runTick(JOB, new Date(Date.now() + 7.01 * DAY_MS));
+    expect(rerun?.outcome).toBe('succeeded');
+    const after = (await get(`/milestones/${id}`, own.token)).body as MilestoneDetail;
+    expect(after.status).toBe('confirmed');
+    expect(after.confirmation).toMatchObject({ decision: 'confirm', automatic: true });
+    expect(await toldCustomer()).toHaveLength(toldBefore + 1);
+    expect(await decisions().countDocuments({ milestoneId: new Types.ObjectId(id) })).toBe(1);
+  });
+});
+
 describe('the WeChat subscribe message for a milestone awaiting confirmation', () => {
   it('is sent only once the customer granted the template', async () => {
     const drain = () => sys.server.container.outboxWorker.drain();

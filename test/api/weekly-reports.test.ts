@@ -173,3 +173,33 @@ describe('weekly reports', () => {
     );
   });
 });
+
+describe('a weekly-report run repeated after a crash', () => {
+  it('sends the draft a dead run wrote but did not send for a PM who opted in', async () => {
+    const pm3 = await portalProject(sys);
+    await addEntry(sys, pm3.projectId, { title: '安装门窗', customerVisible: true, occurredAt: inWeek(1) });
+    const later = new Date(tick.getTime() + 14 * DAY_MS);
+    // What a run killed after drafting leaves for an opted-in PM: the week's draft, unsent.
+    await runJob(later);
+    const put = await sys.api.request('PUT', '/api/v1/weekly-reports/settings', {
+      token: pm3.pm.token,
+      body: { autoSend: true },
+    });
+    expect(put.status).toBe(200);
+    expect((await reportsOf(pm3.projectId, pm3.pm.token)).body.items[0]).toMatchObject({ status: 'draft' });
+
+    const rerun = await runJob(new Date(later.getTime() + 60_000));
+    expect(rerun.sent).toBe(1);
+    const items = (await reportsOf(pm3.projectId, pm3.pm.token)).body.items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ status: 'sent', autoSent: true, sentBy: null });
+    await drain();
+    const inbox = await sys.api.get('/api/v1/notifications', pm3.customer.token);
+    const told = inbox.body.items.filter(
+      (n: { eventType: string }) => n.eventType === 'project.weekly_report',
+    );
+    expect(told).toHaveLength(1);
+    // A third run of the week sends nothing again.
+    expect((await runJob(new Date(later.getTime() + 120_000))).sent).toBe(0);
+  });
+});

@@ -37,8 +37,15 @@ describe('loadConfig', () => {
       enabled: true,
       timezone: 'Asia/Shanghai',
       jobs: { 'a.job': { cron: '* * * * * *' } },
+      leaseMs: 30_000,
+      renewMs: 10_000,
     });
     expect(loadConfig({ env: { NODE_ENV: 'test' } }).scheduler.enabled).toBe(false);
+    // One late renewal must not lose a lease.
+    const tooSlow = JSON.stringify({ scheduler: { leaseMs: 1000, renewMs: 600 } });
+    expect(() => loadConfig({ env: { NODE_ENV: 'test', GANTRY_CONFIG_JSON: tooSlow } })).toThrow(
+      /scheduler\.renewMs/,
+    );
     expect(() => loadConfig({ env: { NODE_ENV: 'test', GANTRY_CONFIG_JSON: '{nope' } })).toThrow(
       /GANTRY_CONFIG_JSON/,
     );

@@ -91,14 +91,23 @@ const configSchema = z.object({
   insights: insightsConfigSchema,
   payments: paymentsConfigSchema,
   projects: projectsConfigSchema,
-  scheduler: z.object({
-    enabled: z.boolean().default(true),
-    timezone: z.string().min(1).default('Asia/Shanghai'),
-    /** Per-job overrides by job name: another cron, or off. */
-    jobs: z
-      .record(z.string(), z.object({ cron: z.string().min(1).optional(), enabled: z.boolean().optional() }))
-      .default({}),
-  }),
+  scheduler: z
+    .object({
+      enabled: z.boolean().default(true),
+      timezone: z.string().min(1).default('Asia/Shanghai'),
+      /** Per-job overrides by job name: another cron, or off. */
+      jobs: z
+        .record(z.string(), z.object({ cron: z.string().min(1).optional(), enabled: z.boolean().optional() }))
+        .default({}),
+      /** How long a run's lease outlives its holder's last renewal: a dead instance blocks a job this long. */
+      leaseMs: z.number().int().min(100).default(30_000),
+      /** How often the holder renews the lease, and how often every instance looks for dead holders' runs. */
+      renewMs: z.number().int().min(50).default(10_000),
+    })
+    .refine((s) => s.renewMs * 2 <= s.leaseMs, {
+      message: 'renewMs must be at most half of leaseMs (one late renewal must not lose the lease)',
+      path: ['renewMs'],
+    }),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -12,6 +12,13 @@ export class LockBusyError extends AppError {
 // Delete only if the key still holds our token: a lock that expired and was taken by another
 // holder must survive our late release.
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+// Extend only if the key still holds our token: a holder must not revive a lease that lapsed and
+// went to someone else.
+const RENEW_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+export function newLockToken(): string {
+  return crypto.randomBytes(16).toString('hex');
+}
 
 /**
  * Redis locks (scheduler ticks, access-token refresh, mutual exclusion where FerretDB's guarded
@@ -22,10 +29,20 @@ export class RedisLock {
   constructor(private readonly redis: Redis) {}
 
   /** Takes `key` for `ttlMs`; answers the token that releases it, or null if someone holds it. */
-  async acquire(key: string, ttlMs: number): Promise<string | null> {
-    const token = crypto.randomBytes(16).toString('hex');
+  async acquire(key: string, ttlMs: number, token = newLockToken()): Promise<string | null> {
     const ok = await this.redis.set(key, token, 'PX', ttlMs, 'NX');
     return ok === 'OK' ? token : null;
+  }
+
+  /** Gives the holder another `ttlMs`; false when the lock lapsed (or is someone else's now). */
+  async renew(key: string, token: string, ttlMs: number): Promise<boolean> {
+    const renewed = await this.redis.eval(RENEW_SCRIPT, 1, key, token, String(ttlMs));
+    return renewed === 1;
+  }
+
+  /** The token that holds `key` now, or null when nobody does. */
+  async holder(key: string): Promise<string | null> {
+    return this.redis.get(key);
   }
 
   /** True when the lock was ours and is now gone; false when it expired or belongs to another. */

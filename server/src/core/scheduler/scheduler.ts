@@ -12,12 +12,12 @@ import { scopeUnder } from '../policy';
 import type { Redis } from '../redis';
 import { toJobRun, type JobRunModel } from './job-run.model';
 import { JobRunner, type JobDefinition } from './job-runner';
+import { OpenRuns } from './open-runs';
+import { RunRecovery } from './run-recovery';
 import { RedisLock } from '../redis-lock';
 
 export type { JobContext, JobDefinition } from './job-runner';
 
-/** A tick's claim outlives the job's timeout by this much: instances whose clocks differ by less see one tick. */
-const TICK_CLAIM_MARGIN_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
 
 export interface SchedulerDeps {
@@ -30,25 +30,39 @@ export interface SchedulerDeps {
 
 /**
  * Runs the registered jobs on their cron in every API instance, and makes each tick run once
- * across instances: the first instance to claim `job-tick:<name>:<tick ISO>` in Redis runs it, the
- * others do nothing. The tick is node-schedule's fire date, computed from the cron, so it is the
- * same in every instance whatever their clocks say.
+ * across instances: the first instance to write the run with the tick's unique claim key runs it,
+ * the others do nothing. The tick is node-schedule's fire date, computed from the cron, so it is
+ * the same in every instance whatever their clocks say. Every beat (`renewMs`) each instance also
+ * takes over the runs of instances that died (see RunRecovery).
  */
 export class Scheduler {
   readonly instanceId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   private readonly jobs = new Map<string, JobDefinition>();
   private readonly timers = new Map<string, schedule.Job>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly lock: RedisLock;
   private readonly runner: JobRunner;
+  private readonly recovery: RunRecovery;
+  private beat: NodeJS.Timeout | undefined;
+  private sweeping: Promise<unknown> | null = null;
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.lock = new RedisLock(deps.redis);
-    this.runner = new JobRunner({
-      runs: deps.runs,
-      lock: this.lock,
-      logger: deps.logger,
-      instanceId: this.instanceId,
+    const lock = new RedisLock(deps.redis);
+    const open = new OpenRuns(deps.redis);
+    const lease = { leaseMs: deps.config.leaseMs, renewMs: deps.config.renewMs };
+    const { runs, logger } = deps;
+    this.runner = new JobRunner({ runs, lock, open, logger, lease, instanceId: this.instanceId });
+    this.recovery = new RunRecovery({
+      runs,
+      lock,
+      open,
+      logger,
+      lease,
+      runner: this.runner,
+      job: (name) => {
+        const job = this.jobs.get(name);
+        return job && this.enabled(job) ? job : null;
+      },
+      adopt: (run) => void this.track(run.done),
     });
   }
 
@@ -70,16 +84,42 @@ export class Scheduler {
       if (!timer) throw new Error(`job ${job.name}: invalid cron "${rule.rule}"`);
       this.timers.set(job.name, timer);
     }
+    if (!this.beat) this.startBeat();
     this.deps.logger.info(
       { jobs: [...this.timers.keys()], instanceId: this.instanceId },
       'scheduler started',
     );
   }
 
-  /** Cancels the timers, then waits (bounded) for the runs in flight. Safe to call twice. */
+  /** Takes over dead instances' runs now, then every `renewMs`. */
+  private startBeat(): void {
+    const beat = () => {
+      if (!this.beat) return; // stopped meanwhile
+      this.sweeping ??= this.track(this.recovery.sweep())
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'scheduler sweep failed'))
+        .finally(() => (this.sweeping = null));
+    };
+    this.track(this.recovery.relist())
+      .catch((err: unknown) => this.deps.logger.error({ err }, 'could not relist the open job runs'))
+      .finally(beat);
+    this.beat = setInterval(beat, this.deps.config.renewMs);
+    this.beat.unref();
+  }
+
+  /** One recovery beat, for tests: answers how many dead holders' runs it took over. */
+  sweep(now?: Date): Promise<number> {
+    return this.track(this.recovery.sweep(now));
+  }
+
+  /**
+   * Cancels the timers, then waits at most `graceMs` for the runs in flight. A run still going
+   * when the process then exits is taken over by another instance once its lease lapses. Safe to call twice.
+   */
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     for (const timer of this.timers.values()) timer.cancel();
     this.timers.clear();
+    clearInterval(this.beat);
+    this.beat = undefined;
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);
@@ -95,25 +135,20 @@ export class Scheduler {
 
   /**
    * One scheduled tick: the instance that claims it runs the job (or records it as skipped when
-   * the previous run still holds the lock); every other instance returns null. Resolves when the run ends.
+   * the previous run still holds the lease); every other instance returns null. Resolves when the run ends.
    */
   async runTick(name: string, tick: Date): Promise<JobRun | null> {
-    const job = this.get(name);
-    const claimed = await this.lock.claim(
-      `job-tick:${name}:${tick.toISOString()}`,
-      job.timeoutMs + TICK_CLAIM_MARGIN_MS,
-    );
-    if (!claimed) return null;
-    const started = await this.runner.begin(job, tick, 'schedule', null);
-    if (!started) return toJobRun(await this.runner.recordSkipped(job, tick, '上一次运行尚未结束，本次跳过'));
-    await started.done;
-    return this.findRun(String(started.record._id));
+    const claim = await this.runner.claimTick(this.get(name), tick, 1);
+    if (claim.kind === 'taken') return null;
+    if (claim.kind === 'skipped') return toJobRun(claim.record);
+    await claim.run.done;
+    return this.findRun(String(claim.run.record._id));
   }
 
   /** Manual trigger: starts the run and answers at once with its record; 409 when the job is running. */
   async runNow(name: string, actor: Actor, requestId?: string): Promise<JobRun> {
     const job = this.get(name);
-    const started = await this.runner.begin(job, new Date(), 'manual', actor.id);
+    const started = await this.runner.beginManual(job, actor.id);
     if (!started) throw new ConflictError('CONFLICT', '该任务正在运行，请等本次运行结束后再试');
     this.track(started.done);
     await this.deps.audit.record({

@@ -63,10 +63,17 @@ export class OutboxWorker {
     this.lanes = Array.from({ length: this.o.concurrency }, () => this.lane());
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits at most `graceMs` for the deliveries under way. One still going when
+   * the process then exits loses its lease, and another worker makes the next attempt.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     this.running = false;
     this.kick();
-    await Promise.allSettled(this.lanes);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.allSettled(this.lanes), grace]);
+    clearTimeout(timer);
     this.lanes = [];
   }
 

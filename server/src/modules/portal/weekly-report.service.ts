@@ -84,11 +84,31 @@ export class WeeklyReportService {
     weekStart: Date,
     autoSenders: Set<string>,
   ): Promise<'compiled' | 'existing' | 'sent'> {
+    const autoSend =
+      project.pmId !== null && project.pmId !== undefined && autoSenders.has(String(project.pmId));
     const report = await this.draft(project, weekStart);
-    if (!report) return 'existing';
-    if (!project.pmId || !autoSenders.has(String(project.pmId))) return 'compiled';
+    if (!report) return autoSend ? this.finishAutoSend(project, weekStart) : 'existing';
+    if (!autoSend) return 'compiled';
     await this.deliver(report, null);
     return 'sent';
+  }
+
+  /**
+   * The week's report exists: a run that died after drafting it, or after marking it sent, left
+   * the send unfinished. Finishing it repeats only keyed steps (the guarded status move, the
+   * timeline entry and notice keyed by the report id), so a healthy re-run sends nothing twice.
+   */
+  private async finishAutoSend(project: ProjectDoc, weekStart: Date): Promise<'existing' | 'sent'> {
+    const existing = await this.deps.weeklyReports
+      .findOne({ projectId: project._id, weekStart })
+      .lean<WeeklyReportDoc>();
+    if (!existing) return 'existing';
+    if (existing.status === 'draft') {
+      await this.deliver(existing, null);
+      return 'sent';
+    }
+    await this.announce(existing);
+    return 'existing';
   }
 
   /** Null when the week's report exists already. */

@@ -102,7 +102,13 @@ export class MilestoneDecisionService {
     if (!m) throw new NotFoundError();
     const target = round ?? m.round;
     const earlier = target > 0 ? await this.findDecision(m._id, target) : null;
-    if (earlier) return this.answerRetry(earlier, input);
+    if (earlier) {
+      // Recorded by a call or job run that died before applying it: the decision stands, so apply it
+      // now (once: applying moves the milestone out of awaiting_confirmation for this round).
+      if (earlier.round === m.round && m.decidedRound !== m.round && m.status === 'awaiting_confirmation')
+        await this.apply(actor, m, project, earlier, requestId);
+      return this.answerRetry(earlier, input);
+    }
     if (target !== m.round) throw new ConflictError('CONFLICT', '节点已重新提交，请刷新后查看');
     assertMove(m.status, input.decision === 'confirm' ? 'confirmed' : 'rejected');
     if (actor && input.photoIds.length > 0)

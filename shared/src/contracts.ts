@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { calendarDateSchema } from './dates';
 import { objectIdSchema } from './auth';
 import { fileIdsSchema, fileRefSchema } from './files';
 
-/** A calendar date, YYYY-MM-DD (Asia/Shanghai). */
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
 /** Money: integer fen. */
 const fenSchema = z.number().int('金额须为整数（分）');
 
@@ -36,7 +35,7 @@ export type InstallmentTriggerKind = (typeof INSTALLMENT_TRIGGERS)[number];
 export const installmentTriggerSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('signing') }),
   z.strictObject({ kind: z.literal('milestone'), milestoneId: objectIdSchema }),
-  z.strictObject({ kind: z.literal('date'), date: dateSchema }),
+  z.strictObject({ kind: z.literal('date'), date: calendarDateSchema }),
 ]);
 export type InstallmentTrigger = z.infer<typeof installmentTriggerSchema>;
 
@@ -101,7 +100,7 @@ const contractFields = {
   amount: fenSchema.min(1, '合同金额须大于 0'),
   /** The list (undiscounted) price, when there is no opportunity quote to compare against. */
   listAmount: fenSchema.min(1).nullable(),
-  signedDate: dateSchema,
+  signedDate: calendarDateSchema,
   terms: z.string().trim().max(20_000, '条款最多 20000 个字符'),
   attachmentIds: fileIdsSchema,
   plan: z.array(installmentInputSchema).min(1, '付款计划至少一期').max(36, '付款计划最多 36 期'),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { calendarDateSchema } from './dates';
 import { objectIdSchema } from './auth';
-
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
 
 export const INVOICE_STATUSES = ['draft', 'issued', 'partially_paid', 'paid', 'overdue', 'void'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -99,7 +98,7 @@ export type RequestFapiaoInput = z.infer<typeof requestFapiaoSchema>;
 
 export const issueFapiaoSchema = z.strictObject({
   number: z.string().trim().min(1, '请填写发票号码').max(40, '发票号码最多 40 个字符'),
-  issuedDate: dateSchema,
+  issuedDate: calendarDateSchema,
 });
 export type IssueFapiaoInput = z.infer<typeof issueFapiaoSchema>;
 
@@ -118,7 +117,7 @@ export const AGING_BUCKET_LABELS: Record<AgingBucket, string> = {
 
 export const receivablesQuerySchema = z.strictObject({
   /** Defaults to today (Asia/Shanghai). */
-  asOf: dateSchema.optional(),
+  asOf: calendarDateSchema.optional(),
 });
 export type ReceivablesQuery = z.infer<typeof receivablesQuerySchema>;
 

@@ -1,12 +1,10 @@
 import { z } from 'zod';
+import { calendarDateSchema } from './dates';
 import { objectIdSchema } from './auth';
 import { fileRefSchema } from './files';
 import { MILESTONE_DECISIONS, MILESTONE_STATUSES, PROJECT_STATUSES, PROJECT_TYPES } from './project-status';
 
 export * from './project-status';
-
-/** A calendar date, YYYY-MM-DD (Asia/Shanghai). */
-export const calendarDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
 
 // ---------------------------------------------------------------------------------------------
 // Project API

@@ -78,8 +78,11 @@ export class CustomerKeyRecompute {
         phone: doc.phone ?? null,
         contacts: doc.contacts ?? [],
       });
-      const conflicts = await this.reserveEach(doc._id, keys);
       const held = await this.deps.keys.heldBy(doc._id);
+      const conflicts = await this.reserveEach(
+        doc._id,
+        keys.filter((k) => !held.includes(k)),
+      );
       await this.deps.keys.release(
         doc._id,
         held.filter((k) => !keys.includes(k)),
@@ -91,13 +94,14 @@ export class CustomerKeyRecompute {
 
   /**
    * One key at a time, so a key another customer holds does not stop the others: that customer
-   * keeps it and the duplicate guard goes on refusing the spelling, naming its owner.
+   * keeps it and the duplicate guard goes on refusing the spelling, naming its owner. `keys` are
+   * those the customer does not hold (read under the lock just before).
    */
   private async reserveEach(id: Types.ObjectId, keys: readonly string[]): Promise<string[]> {
     const conflicts: string[] = [];
     for (const key of keys) {
       try {
-        await this.deps.keys.reserve(id, [key]);
+        await this.deps.keys.reserve(id, [key], true);
       } catch (err) {
         if (!(err instanceof AppError && err.code === 'DUPLICATE')) throw err;
         conflicts.push(key);

@@ -68,7 +68,7 @@ export class CustomerService {
     const _id = new Types.ObjectId();
     const { ownerId: _ignored, ...fields } = input;
     const { fields: derived, keys } = derivedKeyFields(fields);
-    await this.keys.reserve(_id, keys);
+    await this.keys.reserve(_id, keys, true);
     let doc;
     try {
       doc = await this.deps.customers.create({ _id, ...fields, ownerId, ...derived });
@@ -118,7 +118,7 @@ export class CustomerService {
       // crash between the two writes are released too.
       const before = await this.keys.heldBy(current._id);
       const added = after.filter((k) => !before.includes(k));
-      await this.keys.reserve(current._id, added);
+      await this.keys.reserve(current._id, added, true);
       try {
         await this.deps.customers.updateOne(
           { _id: current._id },

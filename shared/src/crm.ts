@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { objectIdSchema } from './auth';
-import { hasControlCharacter, normalizePhone, normalizeText } from './crm-normalize';
+import { normalizePhone } from './crm-normalize';
+import { nameTextSchema } from './text';
 
 export * from './crm-normalize';
+export * from './text';
 
 export const CUSTOMER_TYPES = ['government', 'developer', 'private_company', 'individual'] as const;
 export type CustomerType = (typeof CUSTOMER_TYPES)[number];
@@ -34,18 +36,6 @@ export const CUSTOMER_SOURCE_LABELS: Record<CustomerSource, string> = {
   website: '官网',
   other: '其他',
 };
-
-/**
- * Text people type into a name field: refused when it holds a control character (a pasted tab or
- * line break is a mistake, and NUL or DEL would corrupt exports), otherwise stored NFKC without
- * invisible format characters and trimmed, so what is stored is what is seen and compared.
- */
-export function nameTextSchema(label: string) {
-  return z
-    .string()
-    .refine((v) => !hasControlCharacter(v), `${label}不能包含控制字符（换行、制表符等）`)
-    .overwrite(normalizeText);
-}
 
 /** A mainland mobile or landline in any common spelling; stored as typed, keyed normalised. */
 export const customerPhoneSchema = nameTextSchema('电话号码')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameTextSchema } from './text';
+import { verbatimTextSchema } from './text';
 import { calendarDateSchema } from './dates';
 import { objectIdSchema } from './auth';
 import { fileIdsSchema, fileRefSchema } from './files';
@@ -46,7 +46,7 @@ export type InstallmentTrigger = z.infer<typeof installmentTriggerSchema>;
  */
 export const installmentInputSchema = z
   .strictObject({
-    name: nameTextSchema('款项名称').min(1, '请填写款项名称').max(50, '款项名称最多 50 个字符'),
+    name: verbatimTextSchema('款项名称').min(1, '请填写款项名称').max(50, '款项名称最多 50 个字符'),
     amount: fenSchema.min(1, '金额须大于 0').optional(),
     percentBp: z.number().int('比例须以万分之一为单位').min(1).max(10_000).optional(),
     trigger: installmentTriggerSchema,

@@ -22,6 +22,11 @@ export function normalizeText(value: string): string {
   return value.normalize('NFKC').replace(FORMAT_CHARACTERS, '').trim();
 }
 
+/** `value` without format characters, otherwise as typed. */
+export function stripFormatCharacters(value: string): string {
+  return value.replace(FORMAT_CHARACTERS, '');
+}
+
 /** True when `value` holds a control character (tab, newline, NUL, DEL, C1 controls…). */
 export function hasControlCharacter(value: string): boolean {
   return CONTROL_CHARACTER.test(value);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameTextSchema } from './text';
+import { verbatimTextSchema } from './text';
 import { calendarDateSchema } from './dates';
 import { objectIdSchema } from './auth';
 
@@ -92,7 +92,7 @@ export const voidInvoiceSchema = z.strictObject({
 export type VoidInvoiceInput = z.infer<typeof voidInvoiceSchema>;
 
 export const requestFapiaoSchema = z.strictObject({
-  title: nameTextSchema('发票抬头').min(1, '请填写发票抬头').max(100, '发票抬头最多 100 个字符'),
+  title: verbatimTextSchema('发票抬头').min(1, '请填写发票抬头').max(100, '发票抬头最多 100 个字符'),
   taxId: z.string().trim().max(30, '税号最多 30 个字符').default(''),
 });
 export type RequestFapiaoInput = z.infer<typeof requestFapiaoSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameTextSchema } from './text';
+import { verbatimTextSchema } from './text';
 import { calendarDateSchema, dateOrInstantSchema } from './dates';
 import { objectIdSchema } from './auth';
 import { CUSTOMER_SOURCES, CUSTOMER_TIERS } from './crm';
@@ -12,7 +12,7 @@ export * from './opportunity-stages';
 const amountSchema = z.number().int('金额须为整数（分）').min(0, '金额不能为负').max(1_000_000_000_000);
 
 const fields = {
-  name: nameTextSchema('商机名称').min(1, '请填写商机名称').max(100, '商机名称最多 100 个字符'),
+  name: verbatimTextSchema('商机名称').min(1, '请填写商机名称').max(100, '商机名称最多 100 个字符'),
   expectedAmount: amountSchema,
   expectedCloseDate: calendarDateSchema.nullable(),
   notes: z.string().max(2000, '备注最多 2000 个字符'),

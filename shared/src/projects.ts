@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameTextSchema } from './text';
+import { verbatimTextSchema } from './text';
 import { calendarDateSchema } from './dates';
 import { objectIdSchema } from './auth';
 import { fileRefSchema } from './files';
@@ -14,7 +14,7 @@ const personSchema = z.object({ id: z.string(), name: z.string() });
 export type PersonRef = z.infer<typeof personSchema>;
 
 const projectFields = {
-  name: nameTextSchema('项目名称').min(1, '请填写项目名称').max(100, '项目名称最多 100 个字符'),
+  name: verbatimTextSchema('项目名称').min(1, '请填写项目名称').max(100, '项目名称最多 100 个字符'),
   code: z
     .string()
     .trim()

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { createOpportunitySchema } from './opportunities';
 import { createProjectSchema } from './projects';
 import { requestFapiaoSchema } from './invoices';
-import { nameTextSchema } from './text';
+import { nameTextSchema, verbatimTextSchema } from './text';
 
 const messagesAt = (schema: z.ZodType, value: unknown, field: string) => {
   const result = schema.safeParse(value);
@@ -19,6 +19,14 @@ describe('nameTextSchema', () => {
 
   it.each(['a\nb', 'a\tb', 'a\u0000b', 'a\u001bb', 'a\u007fb', 'a\u009fb'])('refuses %j', (value) => {
     expect(schema.safeParse(value).error?.issues[0]?.message).toBe('名称不能包含控制字符（换行、制表符等）');
+  });
+});
+
+describe('verbatimTextSchema', () => {
+  it('keeps full-width punctuation and letters, dropping only format characters and edges', () => {
+    expect(verbatimTextSchema('名称').parse('\u200b 华景置业（上海）ＡＢ\u200f ')).toBe(
+      '华景置业（上海）ＡＢ',
+    );
   });
 });
 

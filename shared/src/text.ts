@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasControlCharacter, normalizeText } from './crm-normalize';
+import { hasControlCharacter, normalizeText, stripFormatCharacters } from './crm-normalize';
 
 /**
  * Text people type into a name field: refused when it holds a control character (a pasted tab or
@@ -11,4 +11,15 @@ export function nameTextSchema(label: string) {
     .string()
     .refine((v) => !hasControlCharacter(v), `${label}不能包含控制字符（换行、制表符等）`)
     .overwrite(normalizeText);
+}
+
+/**
+ * The same refusal and clean-up without NFKC, for text that must keep what was typed: NFKC turns
+ * full-width punctuation half-width, and a fapiao title has to match the registered name, （） and all.
+ */
+export function verbatimTextSchema(label: string) {
+  return z
+    .string()
+    .refine((v) => !hasControlCharacter(v), `${label}不能包含控制字符（换行、制表符等）`)
+    .overwrite((v) => stripFormatCharacters(v).trim());
 }

@@ -39,6 +39,7 @@ import { customerRoutes } from './modules/crm/customer.routes';
 import { RedisLock } from './core/redis-lock';
 import { registerCustomerPolicy } from './modules/crm/customer.policy';
 import { CustomerService } from './modules/crm/customer.service';
+import { CustomerKeyRecompute } from './modules/crm/customer-key-recompute';
 import { projectModel } from './modules/projects/project.model';
 import { ProjectAccess, registerProjectPolicy } from './modules/projects/project.policy';
 import { timelineModel } from './modules/projects/timeline.model';
@@ -168,6 +169,12 @@ export async function buildContainer(
     audit,
     directory: new AccountDirectory(models.staffUsers, models.portalAccounts),
     lock: new RedisLock(redis),
+  });
+  const customerKeyRecompute = new CustomerKeyRecompute({
+    customers: models.customers,
+    keys: customers.keys,
+    lock: new RedisLock(redis),
+    logger,
   });
   const opportunities = new OpportunityService({
     ...models,
@@ -369,6 +376,7 @@ export async function buildContainer(
     staffAdmin,
     passwords,
     customers,
+    customerKeyRecompute,
     opportunities,
     scoring: crmScoring.scoring,
     ...site.services,

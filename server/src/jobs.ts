@@ -1,6 +1,7 @@
 import type { Scheduler } from './core/scheduler/scheduler';
 import type { InviteService } from './modules/auth/invite.service';
 import type { ScoringService } from './modules/crm/scoring/scoring.service';
+import type { CustomerKeyRecompute } from './modules/crm/customer-key-recompute';
 import type { DigestService } from './modules/notifications/digest.service';
 import type { OutboxQueue } from './modules/notifications/outbox.queue';
 import type { NoticeModel } from './modules/notifications/notice.model';
@@ -27,6 +28,7 @@ export interface JobServices {
   digest: DigestService;
   outboxQueue: OutboxQueue;
   scoring: ScoringService;
+  customerKeyRecompute: CustomerKeyRecompute;
   milestoneDecisions: MilestoneDecisionService;
   feedbackEscalation: EscalationService;
   files: FileService;
@@ -89,6 +91,15 @@ export function registerJobs(scheduler: Scheduler, services: JobServices, notice
     cron: '0 */5 * * * *',
     timeoutMs: 2 * 60_000,
     run: async () => ({ requeued: await services.outboxQueue.resync(notices) }),
+  });
+  scheduler.register({
+    name: 'crm.recompute-customer-keys',
+    description:
+      '用当前的规范化规则重新计算旧客户的查重键（全角、零宽字符等），使不同写法的重复客户被识别；只处理尚未更新的客户',
+    // Frequent so that a deploy's new keys hold within minutes; a run with nothing to do is one indexed read.
+    cron: '0 */10 * * * *',
+    timeoutMs: 30 * 60_000,
+    run: async () => ({ ...(await services.customerKeyRecompute.run()) }),
   });
   scheduler.register({
     name: 'crm.rescore',

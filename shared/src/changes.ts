@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { objectIdSchema } from './auth';
 import { fileIdsSchema, fileRefSchema } from './files';
-import { calendarDateSchema } from './projects';
+import { calendarDateSchema } from './dates';
 
 // ---------------------------------------------------------------------------------------------
 // Change requests: status machine

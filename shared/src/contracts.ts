@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { verbatimTextSchema } from './text';
+import { calendarDateSchema } from './dates';
 import { objectIdSchema } from './auth';
 import { fileIdsSchema, fileRefSchema } from './files';
 
-/** A calendar date, YYYY-MM-DD (Asia/Shanghai). */
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
 /** Money: integer fen. */
 const fenSchema = z.number().int('金额须为整数（分）');
 
@@ -36,7 +36,7 @@ export type InstallmentTriggerKind = (typeof INSTALLMENT_TRIGGERS)[number];
 export const installmentTriggerSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('signing') }),
   z.strictObject({ kind: z.literal('milestone'), milestoneId: objectIdSchema }),
-  z.strictObject({ kind: z.literal('date'), date: dateSchema }),
+  z.strictObject({ kind: z.literal('date'), date: calendarDateSchema }),
 ]);
 export type InstallmentTrigger = z.infer<typeof installmentTriggerSchema>;
 
@@ -46,7 +46,7 @@ export type InstallmentTrigger = z.infer<typeof installmentTriggerSchema>;
  */
 export const installmentInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1, '请填写款项名称').max(50, '款项名称最多 50 个字符'),
+    name: verbatimTextSchema('款项名称').min(1, '请填写款项名称').max(50, '款项名称最多 50 个字符'),
     amount: fenSchema.min(1, '金额须大于 0').optional(),
     percentBp: z.number().int('比例须以万分之一为单位').min(1).max(10_000).optional(),
     trigger: installmentTriggerSchema,
@@ -101,7 +101,7 @@ const contractFields = {
   amount: fenSchema.min(1, '合同金额须大于 0'),
   /** The list (undiscounted) price, when there is no opportunity quote to compare against. */
   listAmount: fenSchema.min(1).nullable(),
-  signedDate: dateSchema,
+  signedDate: calendarDateSchema,
   terms: z.string().trim().max(20_000, '条款最多 20000 个字符'),
   attachmentIds: fileIdsSchema,
   plan: z.array(installmentInputSchema).min(1, '付款计划至少一期').max(36, '付款计划最多 36 期'),

@@ -7,7 +7,8 @@ import {
   normalizePhone,
   phoneKeysOf,
   phoneSearchPrefix,
-  toHalfWidth,
+  hasControlCharacter,
+  normalizeText,
 } from './crm-normalize';
 
 describe('normalizePhone', () => {
@@ -47,7 +48,7 @@ describe('normalizePhone', () => {
 
 describe('company names', () => {
   it('turns full-width characters half-width', () => {
-    expect(toHalfWidth('ＡＢＣ　１２３（）')).toBe('ABC 123()');
+    expect(normalizeText('ＡＢＣ　１２３（）')).toBe('ABC 123()');
   });
 
   it('ignores case, spaces, punctuation and width for search', () => {
@@ -73,6 +74,63 @@ describe('company names', () => {
     expect(nameKeyOf('individual', '孙建国')).toBeNull();
     expect(nameKeyOf('developer', '华景置业有限公司')).toBe('华景置业');
     expect(nameKeyOf('government', '！！！')).toBeNull();
+  });
+});
+
+describe('invisible and look-alike characters', () => {
+  const ZWSP = '\u200b';
+  const NBSP = '\u00a0';
+  const RLM = '\u200f';
+  const LRO = '\u202d';
+  const BOM = '\ufeff';
+
+  it.each([
+    ['zero-width space after the name', `华景置业有限公司${ZWSP}`],
+    ['zero-width joiner inside', `华景\u200d置业`],
+    ['NBSP inside', `华景${NBSP}置业`],
+    ['ideographic space inside', '华景\u3000置业'],
+    ['bidi mark before', `${RLM}华景置业`],
+    ['bidi override around', `${LRO}华景置业\u202c`],
+    ['BOM in front', `${BOM}华景置业`],
+    ['soft hyphen and word joiner', '华景\u00ad置\u2060业'],
+  ])('%s gives the same company key', (_label, name) => {
+    expect(normalizeCompanyName(name)).toBe('华景置业');
+  });
+
+  it('gives full-width letters and digits the key of their plain forms', () => {
+    expect(normalizeCompanyName('ＡＢＣ建设１号有限公司')).toBe(normalizeCompanyName('ABC建设1号有限公司'));
+    expect(normalizeCompanyName('ＡＢＣ建设１号有限公司')).toBe('abc建设1号');
+  });
+
+  it.each([
+    ['１３８００１３８０００', '13800138000'],
+    [`138${ZWSP}0013${ZWSP}8000`, '13800138000'],
+    [`138${NBSP}0013${NBSP}8000`, '13800138000'],
+    [`${RLM}+86 138 0013 8000`, '13800138000'],
+    ['＋８６ １３８-００１３-８０００', '13800138000'],
+  ])('keys the phone %p as its digits', (raw, key) => {
+    expect(normalizePhone(raw)).toBe(key);
+  });
+
+  it('stores text NFKC, trimmed, without format characters', () => {
+    expect(normalizeText(`${BOM} 华景置业${ZWSP}${NBSP}`)).toBe('华景置业');
+    expect(normalizeText('Ｈｕａｊｉｎｇ　Ｃｏ．')).toBe('Huajing Co.');
+  });
+
+  it('finds control characters, not format characters or spaces', () => {
+    expect(['a\tb', 'a\nb', 'a\u0000b', 'a\u007fb', 'a\u0085b'].map(hasControlCharacter)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([`a${ZWSP}b`, `a${NBSP}b`, 'a b', '华景'].map(hasControlCharacter)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 

@@ -5,12 +5,39 @@ import type { CustomerType } from './crm';
  * queries) and the client (a warning before submit), so both sides agree on what "the same" is.
  */
 
-/** Full-width ASCII (！ to ～) and the ideographic space to their half-width forms. */
-export function toHalfWidth(value: string): string {
-  return value
-    .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, ' ');
+/**
+ * Unicode format characters (category Cf): zero-width space and joiners, bidi marks and
+ * overrides, the BOM, soft hyphen, word joiner. They are invisible, so two names that differ only
+ * by them look identical to people and must be the same name to the duplicate guard.
+ */
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+/** Control characters (category Cc): never part of a name; refused rather than silently dropped. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/**
+ * Text as it is stored and compared: NFKC (full-width letters and digits, the ideographic space,
+ * NBSP and compatibility forms become their plain forms), format characters removed, trimmed.
+ */
+export function normalizeText(value: string): string {
+  return value.normalize('NFKC').replace(FORMAT_CHARACTERS, '').trim();
 }
+
+/** `value` without format characters, otherwise as typed. */
+export function stripFormatCharacters(value: string): string {
+  return value.replace(FORMAT_CHARACTERS, '');
+}
+
+/** True when `value` holds a control character (tab, newline, NUL, DEL, C1 controls…). */
+export function hasControlCharacter(value: string): boolean {
+  return CONTROL_CHARACTER.test(value);
+}
+
+/**
+ * The generation of the keys these functions compute. Customers store the version their keys were
+ * computed with; the key recompute job brings older ones to this one. Raise it whenever a change
+ * here can give an existing customer a different key.
+ */
+export const CUSTOMER_KEY_VERSION = 2;
 
 const PHONE_SEPARATORS = /[\s\-()（）.]/g;
 const MOBILE = /^1[3-9]\d{9}$/;
@@ -22,7 +49,7 @@ const LANDLINE = /^0[1-9]\d{8,10}$/;
  * `(021) 5000-0001` → `02150000001`, `+86 21 5000 0001` → `02150000001`. Null when it is not one.
  */
 export function normalizePhone(raw: string): string | null {
-  let digits = toHalfWidth(raw).replace(PHONE_SEPARATORS, '');
+  let digits = normalizeText(raw).replace(PHONE_SEPARATORS, '');
   const international = /^(\+86|0086)/.exec(digits);
   if (international) {
     digits = digits.slice(international[0].length);
@@ -44,11 +71,14 @@ export function phoneKeysOf(phones: ReadonlyArray<string | null | undefined>): s
   return [...keys];
 }
 
-/** Half-width, lower case, no whitespace, punctuation or symbols: what search matches against. */
+/**
+ * The key of a name: `normalizeText`, lower case, and no whitespace (any Unicode space),
+ * punctuation, symbols or controls. What search matches against and what company keys start from.
+ */
 export function normalizeName(name: string): string {
-  return toHalfWidth(name)
+  return normalizeText(name)
     .toLowerCase()
-    .replace(/[\s\p{P}\p{S}]/gu, '');
+    .replace(/[\s\p{Z}\p{P}\p{S}\p{C}]/gu, '');
 }
 
 /** Longest first, so 股份有限公司 goes before 有限公司 and 公司. */
@@ -99,7 +129,7 @@ export function duplicateKeysOf(customer: {
 export function phoneSearchPrefix(query: string): string | null {
   const full = normalizePhone(query);
   if (full) return full;
-  const digits = toHalfWidth(query)
+  const digits = normalizeText(query)
     .replace(PHONE_SEPARATORS, '')
     .replace(/^(\+86|0086)/, '');
   return /^\d{3,12}$/.test(digits) ? digits : null;

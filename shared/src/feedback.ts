@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instantSchema } from './dates';
 import { objectIdSchema } from './auth';
 import { fileIdsSchema, fileRefSchema } from './files';
 
@@ -26,8 +27,7 @@ export type FeedbackEscalation = z.infer<typeof feedbackEscalationSchema>;
  * When staff log something the customer raised earlier (by phone, on site), the deadlines count from
  * that moment, not from the typing. At most 30 days back, never in the future.
  */
-const receivedAtSchema = z.iso
-  .datetime({ offset: true, error: '时间格式不正确' })
+const receivedAtSchema = instantSchema
   .refine((v) => Date.parse(v) <= Date.now() + 60_000, '接收时间不能晚于现在')
   .refine((v) => Date.parse(v) >= Date.now() - 30 * 86_400_000, '接收时间不能早于 30 天前');
 
@@ -231,9 +231,7 @@ export const triageRepairSchema = z.strictObject({
 export type TriageRepairInput = z.output<typeof triageRepairSchema>;
 
 export const scheduleRepairSchema = z.strictObject({
-  visitAt: z.iso
-    .datetime({ offset: true, error: '时间格式不正确' })
-    .refine((v) => Date.parse(v) > Date.now() - 3_600_000, '上门时间不能早于现在'),
+  visitAt: instantSchema.refine((v) => Date.parse(v) > Date.now() - 3_600_000, '上门时间不能早于现在'),
 });
 export type ScheduleRepairInput = z.output<typeof scheduleRepairSchema>;
 

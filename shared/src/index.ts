@@ -3,6 +3,7 @@ export * from './errors';
 export * from './pagination';
 export * from './auth';
 export * from './zod-locale';
+export * from './dates';
 export * from './crm';
 export * from './projects';
 export * from './notifications';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instantSchema } from './dates';
 import { objectIdSchema } from './auth';
 import { CUSTOMER_TIERS } from './crm';
 import { OPPORTUNITY_STAGES } from './opportunity-stages';
@@ -12,8 +13,6 @@ import { OPPORTUNITY_STAGES } from './opportunity-stages';
  * Every figure carries `count` (how many records it is based on) and `link` (an API path with filters
  * listing those records: `GET /api/v1/insights/records?...`).
  */
-
-const instantSchema = z.iso.datetime({ offset: true, message: '时间格式有误' });
 
 export const INSIGHTS_GROUP_BY = ['owner', 'team', 'projectType'] as const;
 export type InsightsGroupBy = (typeof INSIGHTS_GROUP_BY)[number];

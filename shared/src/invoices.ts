@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { verbatimTextSchema } from './text';
+import { calendarDateSchema } from './dates';
 import { objectIdSchema } from './auth';
-
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
 
 export const INVOICE_STATUSES = ['draft', 'issued', 'partially_paid', 'paid', 'overdue', 'void'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -92,14 +92,14 @@ export const voidInvoiceSchema = z.strictObject({
 export type VoidInvoiceInput = z.infer<typeof voidInvoiceSchema>;
 
 export const requestFapiaoSchema = z.strictObject({
-  title: z.string().trim().min(1, '请填写发票抬头').max(100, '发票抬头最多 100 个字符'),
+  title: verbatimTextSchema('发票抬头').min(1, '请填写发票抬头').max(100, '发票抬头最多 100 个字符'),
   taxId: z.string().trim().max(30, '税号最多 30 个字符').default(''),
 });
 export type RequestFapiaoInput = z.infer<typeof requestFapiaoSchema>;
 
 export const issueFapiaoSchema = z.strictObject({
   number: z.string().trim().min(1, '请填写发票号码').max(40, '发票号码最多 40 个字符'),
-  issuedDate: dateSchema,
+  issuedDate: calendarDateSchema,
 });
 export type IssueFapiaoInput = z.infer<typeof issueFapiaoSchema>;
 
@@ -118,7 +118,7 @@ export const AGING_BUCKET_LABELS: Record<AgingBucket, string> = {
 
 export const receivablesQuerySchema = z.strictObject({
   /** Defaults to today (Asia/Shanghai). */
-  asOf: dateSchema.optional(),
+  asOf: calendarDateSchema.optional(),
 });
 export type ReceivablesQuery = z.infer<typeof receivablesQuerySchema>;
 

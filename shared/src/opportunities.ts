@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { verbatimTextSchema } from './text';
+import { calendarDateSchema, dateOrInstantSchema } from './dates';
 import { objectIdSchema } from './auth';
 import { CUSTOMER_SOURCES, CUSTOMER_TIERS } from './crm';
 import { PROJECT_STATUSES } from './projects';
@@ -8,13 +10,11 @@ export * from './opportunity-stages';
 
 /** Integer fen. */
 const amountSchema = z.number().int('金额须为整数（分）').min(0, '金额不能为负').max(1_000_000_000_000);
-/** A calendar date, YYYY-MM-DD (Asia/Shanghai). */
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
 
 const fields = {
-  name: z.string().trim().min(1, '请填写商机名称').max(100, '商机名称最多 100 个字符'),
+  name: verbatimTextSchema('商机名称').min(1, '请填写商机名称').max(100, '商机名称最多 100 个字符'),
   expectedAmount: amountSchema,
-  expectedCloseDate: dateSchema.nullable(),
+  expectedCloseDate: calendarDateSchema.nullable(),
   notes: z.string().max(2000, '备注最多 2000 个字符'),
 };
 
@@ -193,9 +193,9 @@ export type OpportunityDetail = z.infer<typeof opportunityDetailSchema>;
 export const funnelQuerySchema = z
   .strictObject({
     /** Opportunities created on or after (ISO date or time). */
-    from: z.iso.date().or(z.iso.datetime()).optional(),
+    from: dateOrInstantSchema.optional(),
     /** …and before (exclusive). */
-    to: z.iso.date().or(z.iso.datetime()).optional(),
+    to: dateOrInstantSchema.optional(),
     ownerId: objectIdSchema.optional(),
   })
   .refine((v) => !v.from || !v.to || new Date(v.from) < new Date(v.to), {

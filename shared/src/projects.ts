@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { verbatimTextSchema } from './text';
+import { calendarDateSchema } from './dates';
 import { objectIdSchema } from './auth';
 import { fileRefSchema } from './files';
 import { MILESTONE_DECISIONS, MILESTONE_STATUSES, PROJECT_STATUSES, PROJECT_TYPES } from './project-status';
 
 export * from './project-status';
-
-/** A calendar date, YYYY-MM-DD (Asia/Shanghai). */
-export const calendarDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
 
 // ---------------------------------------------------------------------------------------------
 // Project API
@@ -15,7 +14,7 @@ const personSchema = z.object({ id: z.string(), name: z.string() });
 export type PersonRef = z.infer<typeof personSchema>;
 
 const projectFields = {
-  name: z.string().trim().min(1, '请填写项目名称').max(100, '项目名称最多 100 个字符'),
+  name: verbatimTextSchema('项目名称').min(1, '请填写项目名称').max(100, '项目名称最多 100 个字符'),
   code: z
     .string()
     .trim()

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
+import { calendarDateSchema } from './dates';
 
 /** What a bill line (or one of our records) turned out to be against the other side. */
 export const DISCREPANCY_KINDS = [
@@ -94,7 +93,7 @@ export const discrepancyQuerySchema = z.strictObject({
 });
 export type DiscrepancyQuery = z.infer<typeof discrepancyQuerySchema>;
 
-export const runReconciliationSchema = z.strictObject({ date: dateSchema });
+export const runReconciliationSchema = z.strictObject({ date: calendarDateSchema });
 export type RunReconciliationInput = z.infer<typeof runReconciliationSchema>;
 
 export const resolveDiscrepancySchema = z.strictObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instantSchema } from './dates';
 
 /** What kind of customer request a response clock measures. */
 export const RESPONSE_CLOCK_KINDS = ['change_request', 'complaint', 'repair', 'chat'] as const;
@@ -13,8 +14,8 @@ export const RESPONSE_STATS_MAX_DAYS = 400;
 export const responseTimesQuerySchema = z
   .strictObject({
     /** ISO instants; the window is [from, to) on the time the request was raised. Default: the last 30 days. */
-    from: z.iso.datetime({ offset: true, message: '起始时间格式有误' }).optional(),
-    to: z.iso.datetime({ offset: true, message: '结束时间格式有误' }).optional(),
+    from: instantSchema.optional(),
+    to: instantSchema.optional(),
     groupBy: z.enum(['staff', 'period']).default('staff'),
     period: z.enum(RESPONSE_PERIODS).default('week'),
     kind: z.enum(RESPONSE_CLOCK_KINDS).optional(),

@@ -1,12 +1,7 @@
 import { z } from 'zod';
+import { calendarDateSchema } from './dates';
 import { objectIdSchema } from './auth';
 import { fileIdsSchema, fileRefSchema } from './files';
-
-/** A calendar day, YYYY-MM-DD, always meant in Asia/Shanghai. */
-export const siteDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), '日期无效');
 
 // ---------------------------------------------------------------- daily logs
 
@@ -35,7 +30,7 @@ const logFields = {
 
 export const createDailyLogSchema = z.strictObject({
   /** Defaults to today (Asia/Shanghai). A past day may be filled in late; a future one may not. */
-  date: siteDateSchema.optional(),
+  date: calendarDateSchema.optional(),
   weather: logFields.weather,
   temperature: logFields.temperature.default(null),
   headcount: logFields.headcount,
@@ -56,8 +51,8 @@ export const dailyLogListQuerySchema = z
   .strictObject({
     cursor: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    from: siteDateSchema.optional(),
-    to: siteDateSchema.optional(),
+    from: calendarDateSchema.optional(),
+    to: calendarDateSchema.optional(),
     authorId: objectIdSchema.optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '开始日期不能晚于结束日期', path: ['from'] });

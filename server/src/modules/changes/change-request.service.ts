@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import {
+  shanghaiEndOfDay,
   calendarDateOf,
   type AcknowledgeChangeRequestInput,
   type ChangeRequest,
@@ -48,8 +49,6 @@ export interface ChangeRequestDeps {
 /** Staff who may file a change request for the customer (on a project they can read). */
 const FILING_ROLES = ['admin', 'service', 'pm', 'engineer'];
 const person = (actor: Actor) => ({ id: actor.id, name: actor.name });
-/** The end of a calendar day in Asia/Shanghai. */
-const endOfShanghaiDay = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`) + 86_400_000);
 
 /**
  * Change requests up to the quote: filed by the customer (or staff for them), acknowledged by staff
@@ -160,7 +159,7 @@ export class ChangeRequestService {
         costDelta: input.costDelta,
         scheduleDeltaDays: input.scheduleDeltaDays,
         note: input.note,
-        validUntil: endOfShanghaiDay(input.validUntil),
+        validUntil: shanghaiEndOfDay(input.validUntil),
         validUntilDate: input.validUntil,
         affectedFromMilestoneId: input.affectedFromMilestoneId
           ? new Types.ObjectId(input.affectedFromMilestoneId)

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { computePlanAmounts, type InstallmentInput } from '@gantry/shared';
+import { dateOfCalendarDate, computePlanAmounts, type InstallmentInput } from '@gantry/shared';
 import { ValidationError } from '../../core/errors';
 import type { MilestoneModel } from '../projects/milestone.model';
 import type { InstallmentDoc } from './contract.model';
@@ -33,7 +33,7 @@ export async function buildInstallments(
         kind: t.kind,
         milestoneId: t.kind === 'milestone' ? new Types.ObjectId(t.milestoneId) : null,
         milestoneName: t.kind === 'milestone' ? (names.get(t.milestoneId) ?? null) : null,
-        date: t.kind === 'date' ? new Date(`${t.date}T00:00:00Z`) : null,
+        date: t.kind === 'date' ? dateOfCalendarDate(t.date) : null,
       },
       dueDays: item.dueDays,
       invoiceId: null,

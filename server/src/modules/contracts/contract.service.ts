@@ -7,6 +7,7 @@ import type {
   UpdateContractInput,
   Contract,
 } from '@gantry/shared';
+import { dateOfCalendarDate } from '@gantry/shared';
 import type { AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import {
@@ -80,7 +81,7 @@ export class ContractService {
         originalAmount: input.amount,
         listAmount: input.listAmount,
         discountBp: discountBp(input.amount, reference),
-        signedDate: new Date(`${input.signedDate}T00:00:00Z`),
+        signedDate: dateOfCalendarDate(input.signedDate),
         terms: input.terms,
         attachmentIds: input.attachmentIds.map((i) => new Types.ObjectId(i)),
         status: 'draft',
@@ -231,7 +232,7 @@ export class ContractService {
       originalAmount: amount,
       listAmount,
       discountBp: discountBp(amount, await this.referencePrice(opportunityId, listAmount)),
-      ...(input.signedDate ? { signedDate: new Date(`${input.signedDate}T00:00:00Z`) } : {}),
+      ...(input.signedDate ? { signedDate: dateOfCalendarDate(input.signedDate) } : {}),
       ...(input.terms !== undefined ? { terms: input.terms } : {}),
       ...(input.attachmentIds
         ? { attachmentIds: input.attachmentIds.map((i) => new Types.ObjectId(i)) }

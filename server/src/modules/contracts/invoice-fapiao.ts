@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import type { IssueFapiaoInput, RequestFapiaoInput } from '@gantry/shared';
+import { dateOfCalendarDate } from '@gantry/shared';
 import type { AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
@@ -42,7 +43,7 @@ export class InvoiceFapiao {
       ...f,
       status: 'issued',
       number: input.number,
-      issuedDate: new Date(`${input.issuedDate}T00:00:00Z`),
+      issuedDate: dateOfCalendarDate(input.issuedDate),
     }));
   }
 

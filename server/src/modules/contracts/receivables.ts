@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import {
+  shanghaiEndOfDay,
   daysBetween,
   INVOICE_STATUSES,
   invoiceOpenAmount,
@@ -26,8 +27,6 @@ type ReceivableInvoice = Pick<
   '_id' | 'customerId' | 'projectId' | 'amount' | 'status' | 'dueDate' | 'issuedAt' | 'voidedAt'
 >;
 
-const DAY_MS = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 /** Up to this many invoices the ledger is read with `$in`; beyond, in one pass over the entries before `at`. */
 const LEDGER_IN_LIMIT = 500;
 const NOT_DRAFT = INVOICE_STATUSES.filter((s) => s !== 'draft');
@@ -52,7 +51,7 @@ export function agingBucket(daysPastDue: number): AgingBucket {
 
 /** The instant the Asia/Shanghai calendar day `date` (YYYY-MM-DD) ends, in UTC. */
 export function endOfShanghaiDay(date: string): Date {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS + DAY_MS);
+  return shanghaiEndOfDay(date);
 }
 
 /**

@@ -4,15 +4,14 @@ import {
   CUSTOMER_TYPE_LABELS,
   CUSTOMER_TYPES,
   createCustomerSchema,
-  duplicateKeysOf,
   nameKeyOf,
   normalizeName,
-  phoneKeysOf,
   type CreateCustomerInput,
   type CustomerSource,
   type CustomerType,
 } from '@gantry/shared';
 import type { RawContact, RawRow } from './customer-import-layout';
+import { derivedKeyFields } from './customer-keys';
 
 const TYPE_BY_LABEL = new Map<string, CustomerType>([
   ...CUSTOMER_TYPES.map((t) => [t, t] as const),
@@ -50,11 +49,9 @@ export function referrerKeyOf(name: string): string {
   return nameKeyOf('private_company', name) ?? normalizeName(name);
 }
 
+/** The same keys `CustomerService.create` reserves, so a file's rows are checked as the API would. */
 export function keysOf(input: CreateCustomerInput): string[] {
-  return duplicateKeysOf({
-    nameKey: nameKeyOf(input.type, input.name),
-    phoneKeys: phoneKeysOf([input.phone, ...input.contacts.map((c) => c.phone)]),
-  });
+  return derivedKeyFields(input).keys;
 }
 
 function sourceOf(cells: RawRow['cells'], reasons: string[]): CustomerSource {

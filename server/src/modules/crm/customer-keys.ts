@@ -1,8 +1,39 @@
 import type { Types } from 'mongoose';
+import {
+  CUSTOMER_KEY_VERSION,
+  duplicateKeysOf,
+  nameKeyOf,
+  normalizeName,
+  phoneKeysOf,
+  type CustomerContact,
+  type CustomerType,
+} from '@gantry/shared';
 import { isDuplicateKeyError, toDuplicateError } from '../../core/errors';
 import type { AccountDirectory } from '../auth/account-directory';
 import type { CustomerKeyModel } from './customer-key.model';
 import type { CustomerModel } from './customer.model';
+
+/** What the duplicate keys and the search are derived from. */
+export type KeySource = {
+  name: string;
+  type: CustomerType;
+  phone: string | null;
+  contacts: ReadonlyArray<Pick<CustomerContact, 'phone'>>;
+};
+
+/** The customer fields derived from its name and phones, and the index keys they give. */
+export function derivedKeyFields(c: KeySource) {
+  const fields = {
+    nameKey: nameKeyOf(c.type, c.name),
+    nameSearch: normalizeName(c.name),
+    phoneKeys: phoneKeysOf([c.phone, ...c.contacts.map((x) => x.phone)]),
+    keyVersion: CUSTOMER_KEY_VERSION,
+  };
+  return { fields, keys: duplicateKeysOf(fields) };
+}
+
+/** Ownership and key changes of one customer run under this lock (FerretDB v1 guards are not atomic). */
+export const customerLockKey = (id: string) => `lock:crm:customer:${id}`;
 
 /** A key whose customer never appeared this long after it was reserved is left over from a crash. */
 const ORPHAN_AFTER_MS = 60_000;
@@ -18,25 +49,43 @@ export class CustomerKeys {
     private readonly directory: AccountDirectory,
   ) {}
 
-  /** Inserts `keys` for `customerId`; on a clash removes what it inserted and throws DUPLICATE. */
-  async reserve(customerId: Types.ObjectId, keys: readonly string[], retried = false): Promise<void> {
+  /**
+   * Inserts those of `keys` that `customerId` does not hold yet; on a clash removes what it
+   * inserted and throws DUPLICATE. Keys the customer already holds are skipped, so a step that is
+   * retried after a crash (an edit, the key recompute) does not trip over its own keys. `unheld`:
+   * the caller knows the customer holds none of them (a new customer), which saves the lookup.
+   */
+  async reserve(customerId: Types.ObjectId, keys: readonly string[], unheld = false): Promise<void> {
     if (keys.length === 0) return;
+    const held = unheld ? new Set<string>() : new Set(await this.heldBy(customerId, keys));
+    const fresh = keys.filter((k) => !held.has(k));
+    if (fresh.length > 0) await this.insertFresh(customerId, fresh, false);
+  }
+
+  private async insertFresh(customerId: Types.ObjectId, fresh: string[], retried: boolean): Promise<void> {
     try {
       await this.keys.insertMany(
-        keys.map((key) => ({ key, customerId })),
+        fresh.map((key) => ({ key, customerId })),
         { ordered: true },
       );
     } catch (err) {
-      await this.release(customerId, keys);
+      await this.release(customerId, fresh);
       if (!isDuplicateKeyError(err)) throw err;
-      const clash = await this.keys.findOne({ key: { $in: keys }, customerId: { $ne: customerId } }).lean();
+      const clash = await this.keys.findOne({ key: { $in: fresh }, customerId: { $ne: customerId } }).lean();
       const other = clash ? await this.customers.findById(clash.customerId, { ownerId: 1 }).lean() : null;
       if (clash && !other && !retried && Date.now() - clash.createdAt.getTime() > ORPHAN_AFTER_MS) {
         await this.keys.deleteOne({ _id: clash._id, customerId: clash.customerId });
-        return this.reserve(customerId, keys, true);
+        return this.insertFresh(customerId, fresh, true);
       }
       throw toDuplicateError(err, await this.ownerMessage(other?.ownerId ?? null, other !== null)) ?? err;
     }
+  }
+
+  /** The keys `customerId` holds in the index (all of them, or those among `among`). */
+  async heldBy(customerId: Types.ObjectId, among?: readonly string[]): Promise<string[]> {
+    const filter = among ? { customerId, key: { $in: among } } : { customerId };
+    const rows = await this.keys.find(filter, { key: 1 }).lean();
+    return rows.map((r) => r.key);
   }
 
   /** Removes those of `keys` that belong to `customerId` (never another customer's). */

@@ -44,6 +44,11 @@ export interface CustomerDoc {
   nameKey: string | null;
   nameSearch: string;
   phoneKeys: string[];
+  /**
+   * CUSTOMER_KEY_VERSION the derived fields and `customer_keys` rows were computed with; null for
+   * records older than versioning, which the key recompute job brings up to date.
+   */
+  keyVersion: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -77,6 +82,7 @@ const customerSchema = new Schema<CustomerDoc>(
     nameKey: { type: String, default: null },
     nameSearch: { type: String, default: '' },
     phoneKeys: { type: [String], default: [] },
+    keyVersion: { type: Number, default: null },
   },
   { collection: 'customers', timestamps: true },
 );
@@ -88,6 +94,8 @@ customerSchema.index({ tags: 1, _id: -1 });
 customerSchema.index({ source: 1, _id: -1 });
 customerSchema.index({ nameSearch: 1 });
 customerSchema.index({ phoneKeys: 1 });
+// The key recompute job's scan: customers below the current key version, in _id order.
+customerSchema.index({ keyVersion: 1, _id: 1 });
 
 export type CustomerModel = Model<CustomerDoc>;
 

@@ -1,16 +1,11 @@
 import { Types } from 'mongoose';
 import {
-  duplicateKeysOf,
-  nameKeyOf,
   normalizeName,
-  phoneKeysOf,
   phoneSearchPrefix,
   type CreateCustomerInput,
   type Customer,
-  type CustomerContact,
   type CustomerDetail,
   type CustomerListQuery,
-  type CustomerType,
   type Page,
   type UpdateCustomerInput,
 } from '@gantry/shared';
@@ -23,7 +18,7 @@ import type { RedisLock } from '../../core/redis-lock';
 import type { AccountDirectory } from '../auth/account-directory';
 import { CustomerConflictError } from './customer.errors';
 import type { CustomerKeyModel } from './customer-key.model';
-import { CustomerKeys } from './customer-keys';
+import { CustomerKeys, customerLockKey, derivedKeyFields } from './customer-keys';
 import type { CustomerDoc, CustomerModel } from './customer.model';
 import { CUSTOMER } from './customer.policy';
 
@@ -36,17 +31,6 @@ export interface CustomerServiceDeps {
   lock: RedisLock;
 }
 
-/** What the duplicate keys and the search are derived from. */
-type KeySource = { name: string; type: CustomerType; phone: string | null; contacts: CustomerContact[] };
-
-function derivedFields(c: KeySource) {
-  return {
-    nameKey: nameKeyOf(c.type, c.name),
-    nameSearch: normalizeName(c.name),
-    phoneKeys: phoneKeysOf([c.phone, ...c.contacts.map((x) => x.phone)]),
-  };
-}
-
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const referrerMissing = () =>
   new ValidationError([{ path: 'body.referredBy', message: '推荐客户不存在或无权查看' }]);
@@ -57,7 +41,8 @@ const referrerMissing = () =>
  * run under a Redis lock because FerretDB v1's guarded updates are not atomic.
  */
 export class CustomerService {
-  private readonly keys: CustomerKeys;
+  /** The duplicate index; the key recompute job shares it. */
+  readonly keys: CustomerKeys;
 
   constructor(private readonly deps: CustomerServiceDeps) {
     this.keys = new CustomerKeys(deps.customerKeys, deps.customers, deps.directory);
@@ -82,9 +67,8 @@ export class CustomerService {
     if (input.referredBy) await this.assertReferrer(actor, input.referredBy);
     const _id = new Types.ObjectId();
     const { ownerId: _ignored, ...fields } = input;
-    const derived = derivedFields(fields);
-    const keys = duplicateKeysOf(derived);
-    await this.keys.reserve(_id, keys);
+    const { fields: derived, keys } = derivedKeyFields(fields);
+    await this.keys.reserve(_id, keys, true);
     let doc;
     try {
       doc = await this.deps.customers.create({ _id, ...fields, ownerId, ...derived });
@@ -129,19 +113,17 @@ export class CustomerService {
 
   async update(actor: Actor, id: string, input: UpdateCustomerInput, requestId?: string): Promise<Customer> {
     await this.getForActor(actor, id, 'change');
-    return this.deps.lock.withLock(lockKey(id), 10_000, async () => {
+    return this.deps.lock.withLock(customerLockKey(id), 10_000, async () => {
       const current = await this.getForActor(actor, id, 'change');
       const source = input.source ?? current.source;
       const referredBy = await this.referrerAfterUpdate(actor, current, input, source);
       const next = { ...current, contacts: current.contacts ?? [], ...input };
-      const derived = derivedFields(next);
-      const before = duplicateKeysOf({
-        nameKey: current.nameKey ?? null,
-        phoneKeys: current.phoneKeys ?? [],
-      });
-      const after = duplicateKeysOf(derived);
+      const { fields: derived, keys: after } = derivedKeyFields(next);
+      // What the index holds, not what the record says: keys of an older version or left by a
+      // crash between the two writes are released too.
+      const before = await this.keys.heldBy(current._id);
       const added = after.filter((k) => !before.includes(k));
-      await this.keys.reserve(current._id, added);
+      await this.keys.reserve(current._id, added, true);
       try {
         await this.deps.customers.updateOne(
           { _id: current._id },
@@ -166,7 +148,7 @@ export class CustomerService {
   /** A salesperson takes a pool customer; 409 when another salesperson got it first. */
   async claim(actor: Actor, id: string, requestId?: string): Promise<Customer> {
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
-    return this.deps.lock.withLock(lockKey(id), 10_000, async () => {
+    return this.deps.lock.withLock(customerLockKey(id), 10_000, async () => {
       const doc = await this.deps.customers.findById(id).lean<CustomerDoc>();
       if (!doc) throw new NotFoundError();
       if (doc.ownerId && String(doc.ownerId) !== actor.id) throw new CustomerConflictError('ALREADY_OWNED');
@@ -180,7 +162,7 @@ export class CustomerService {
   async assign(actor: Actor, id: string, ownerId: string | null, requestId?: string): Promise<Customer> {
     if (ownerId) await this.assertActiveSales(ownerId);
     await this.getForActor(actor, id, 'change');
-    return this.deps.lock.withLock(lockKey(id), 10_000, async () => {
+    return this.deps.lock.withLock(customerLockKey(id), 10_000, async () => {
       const doc = await this.getForActor(actor, id, 'change');
       if (String(doc.ownerId) !== String(ownerId))
         await this.setOwner(actor, doc, ownerId, 'customer.assigned', requestId);
@@ -278,8 +260,6 @@ export class CustomerService {
     });
   }
 }
-
-const lockKey = (id: string) => `lock:crm:customer:${id}`;
 
 /** Name: substring of the normalised name. Phone-like: prefix (or exact) of a normalised phone too. */
 function searchClauses(q: string): MongoFilter[] {

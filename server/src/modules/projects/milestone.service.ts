@@ -7,6 +7,7 @@ import type {
   SubmitMilestoneInput,
   UpdateMilestoneInput,
 } from '@gantry/shared';
+import { dateOfCalendarDate } from '@gantry/shared';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
 import {
@@ -27,8 +28,6 @@ import {
 } from './milestone.common';
 import { milestoneDetail, milestoneView, photoMap } from './milestone.view';
 import type { ProjectDoc } from './project.model';
-
-const utcDate = (date: string) => new Date(`${date}T00:00:00Z`);
 
 /**
  * Milestones of a project: list, read, add and edit (the PM or an admin), start and submit for the
@@ -96,8 +95,8 @@ export class MilestoneService {
         seq,
         name: input.name,
         weight: input.weight,
-        plannedStart: utcDate(input.plannedStart),
-        plannedEnd: utcDate(input.plannedEnd),
+        plannedStart: dateOfCalendarDate(input.plannedStart),
+        plannedEnd: dateOfCalendarDate(input.plannedEnd),
       }),
     );
     await this.audit(actor, 'milestone.create', doc._id, undefined, { name: doc.name, seq }, requestId);
@@ -107,8 +106,8 @@ export class MilestoneService {
   async update(actor: Actor, id: string, patch: UpdateMilestoneInput, requestId?: string) {
     const { milestone } = await loadMilestone(this.deps, actor, id, 'change');
     const set: Record<string, unknown> = { ...patch };
-    if (patch.plannedStart) set.plannedStart = utcDate(patch.plannedStart);
-    if (patch.plannedEnd) set.plannedEnd = utcDate(patch.plannedEnd);
+    if (patch.plannedStart) set.plannedStart = dateOfCalendarDate(patch.plannedStart);
+    if (patch.plannedEnd) set.plannedEnd = dateOfCalendarDate(patch.plannedEnd);
     const start = (set.plannedStart as Date | undefined) ?? milestone.plannedStart;
     const end = (set.plannedEnd as Date | undefined) ?? milestone.plannedEnd;
     if (start > end)

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import {
+  dateOfCalendarDate,
   PROJECT_STATUS_LABELS,
   calendarDateOf,
   canMoveProject,
@@ -64,7 +65,6 @@ export interface ProjectServiceDeps extends ProjectViewDeps {
   templates: ProjectsConfig['milestoneTemplates'];
 }
 
-const utcDate = (date: string) => new Date(`${date}T00:00:00Z`);
 const generatedCode = (now: Date) =>
   `P${calendarDateOf(now).replace(/-/g, '')}-${crypto.randomBytes(3).toString('hex').toUpperCase()}`;
 
@@ -89,8 +89,8 @@ export class ProjectService {
         planned.map((m) => ({
           ...m,
           projectId: doc._id,
-          plannedStart: utcDate(m.plannedStart),
-          plannedEnd: utcDate(m.plannedEnd),
+          plannedStart: dateOfCalendarDate(m.plannedStart),
+          plannedEnd: dateOfCalendarDate(m.plannedEnd),
         })),
       ),
     );
@@ -161,8 +161,8 @@ export class ProjectService {
     const start = patch.plannedStart ?? dateOnly(project.plannedStart);
     const end = patch.plannedEnd ?? dateOnly(project.plannedEnd);
     if (start > end) throw fieldError('plannedEnd', '计划竣工日期不能早于计划开工日期');
-    if (patch.plannedStart) set.plannedStart = utcDate(patch.plannedStart);
-    if (patch.plannedEnd) set.plannedEnd = utcDate(patch.plannedEnd);
+    if (patch.plannedStart) set.plannedStart = dateOfCalendarDate(patch.plannedStart);
+    if (patch.plannedEnd) set.plannedEnd = dateOfCalendarDate(patch.plannedEnd);
     if (patch.status && patch.status !== project.status) {
       if (!canMoveProject(project.status, patch.status))
         throw new ConflictError(
@@ -185,8 +185,8 @@ export class ProjectService {
             ...input,
             code,
             pmId,
-            plannedStart: utcDate(input.plannedStart),
-            plannedEnd: utcDate(input.plannedEnd),
+            plannedStart: dateOfCalendarDate(input.plannedStart),
+            plannedEnd: dateOfCalendarDate(input.plannedEnd),
           }),
         );
         return doc.toObject();

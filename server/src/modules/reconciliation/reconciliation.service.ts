@@ -1,5 +1,6 @@
 import { Types, type AnyBulkWriteOperation } from 'mongoose';
 import {
+  shanghaiStartOfDay,
   calendarDateOf,
   type DiscrepancyQuery,
   type Reconciliation,
@@ -74,7 +75,7 @@ export class ReconciliationService {
 
   private async runLocked(date: string, actor: Actor | null): Promise<Reconciliation> {
     const report = await this.start(date);
-    const from = new Date(Date.parse(`${date}T00:00:00+08:00`));
+    const from = shanghaiStartOfDay(date);
     let bill;
     try {
       bill = await downloadVerified(this.d.source, date);

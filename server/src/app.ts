@@ -52,7 +52,7 @@ export function createApp(container: Container, state: AppState = { shuttingDown
     if (ctx.path.startsWith('/api/')) await container.limiters.perIp.hit(ctx.ip);
     await next();
   });
-  app.use(rawUpload(['/api/v1/customers/import'], CUSTOMER_IMPORT_MAX_BYTES));
+  app.use(rawUpload(['/api/v1/customers/import'], CUSTOMER_IMPORT_MAX_BYTES, config.http.bodyIdleTimeoutMs));
   for (const webhook of container.webhooks) app.use(webhook); // signatures over the raw body
   app.use(exceptMultipart(FILE_UPLOAD_PATHS, jsonBody(config.http.jsonLimit))); // file uploads stream to their route
   app.use(api.routes());

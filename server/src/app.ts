@@ -18,6 +18,9 @@ import { buildOpenApiDocument, createOpenApiRegistry } from './core/openapi';
 
 useChineseValidationMessages();
 
+/** A download the client stopped reading is not our failure. */
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
+
 export interface AppState {
   shuttingDown: boolean;
 }
@@ -27,6 +30,19 @@ export function createApp(container: Container, state: AppState = { shuttingDown
   const { config, logger } = container;
   const app = new Koa({ proxy: config.http.trustProxy });
   app.silent = true; // errors are logged by our middleware, once
+  // What Koa reports past our middleware: a streamed body (an export) failing after the answer
+  // began. The client is cut off; the log is the only place the failure shows.
+  // Koa reports a failing body stream twice (its own error listener and its pipeline): log it once.
+  const reported = new WeakSet<object>();
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: Koa.Context) => {
+    if (typeof err === 'object' && err !== null) {
+      if (reported.has(err)) return;
+      reported.add(err);
+    }
+    const log = ctx?.log ?? logger;
+    if (CLIENT_GONE.has(err?.code ?? '')) log.info({ code: err.code }, 'client left during the response');
+    else log.error({ err }, 'response stream failed');
+  });
 
   const registry = createOpenApiRegistry();
   const api = new Router({ prefix: '/api/v1' });

@@ -36,12 +36,20 @@ function freePort(): Promise<number> {
 export async function spawnApiProcess(
   sys: TestSystem,
   overrides: Record<string, unknown> = {},
+  extra: { preload?: string; env?: Record<string, string> } = {},
 ): Promise<ApiProcess> {
   const port = await freePort();
   const config = deepMerge(deepMerge(sys.config as never, { http: { port } }), overrides);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  const preload = extra.preload ? ['--import', extra.preload] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'server/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', GANTRY_CONFIG_JSON: JSON.stringify(config) },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      GANTRY_CONFIG_JSON: JSON.stringify(config),
+      ...extra.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const chunks: string[] = [];

@@ -18,8 +18,18 @@ import { buildOpenApiDocument, createOpenApiRegistry } from './core/openapi';
 
 useChineseValidationMessages();
 
-/** A download the client stopped reading is not our failure. */
-const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
+/**
+ * Koa also reports socket errors during any answer: a client that left, sent bytes HTTP cannot
+ * parse (Node's parser errors are `HPE_*`) or was too slow. Those are the client's, not failures.
+ */
+const CLIENT_SIDE = new Set([
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ERR_HTTP_REQUEST_TIMEOUT',
+]);
+const clientSide = (code: string) => CLIENT_SIDE.has(code) || code.startsWith('HPE_');
 
 export interface AppState {
   shuttingDown: boolean;
@@ -40,7 +50,7 @@ export function createApp(container: Container, state: AppState = { shuttingDown
       reported.add(err);
     }
     const log = ctx?.log ?? logger;
-    if (CLIENT_GONE.has(err?.code ?? '')) log.info({ code: err.code }, 'client left during the response');
+    if (clientSide(err?.code ?? '')) log.info({ code: err.code }, 'client broke off the exchange');
     else log.error({ err }, 'response stream failed');
   });
 

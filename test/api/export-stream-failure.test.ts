@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { spawnApiProcess, type ApiProcess } from '../support/api-process';
+import { spawnApiProcess, type ApiProcess } from '../support/spawned-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 /**

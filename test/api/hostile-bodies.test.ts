@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import sharp from 'sharp';
-import { spawnApiProcess, type ApiProcess } from '../support/api-process';
+import { spawnApiProcess, type ApiProcess } from '../support/spawned-api';
 import { rawHttp, type RawRequest } from '../support/raw-http';
 import { startTestSystem, type TestSystem } from '../support/system';
 

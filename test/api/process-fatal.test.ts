@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { spawnApiProcess } from '../support/api-process';
+import { spawnApiProcess } from '../support/spawned-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 /**

@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import { createHash, randomBytes } from 'node:crypto';
 import type { SimContext } from './context';
 import { PayError } from './pay-auth';
@@ -241,6 +242,15 @@ export function registerBillRoutes(router: Router, sim: SimContext): void {
     const text = typeof ctx.query.token === 'string' ? sim.payStore.bills.get(ctx.query.token) : undefined;
     if (text === undefined) throw new PayError(404, 'RESOURCE_NOT_EXISTS', '账单下载链接无效或已过期');
     ctx.type = 'text/plain';
+    const cut = sim.state.takeFault('billdownload')?.cutAfterBytes;
+    if (cut !== undefined) return cutMidBody(ctx, Buffer.from(text, 'utf8'), cut);
     ctx.body = text;
   });
+}
+
+/** A download that dies part way, as a dropped connection does: headers promise more than arrives. */
+function cutMidBody(ctx: Context, bytes: Buffer, after: number): void {
+  ctx.respond = false;
+  ctx.res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': bytes.length });
+  ctx.res.write(bytes.subarray(0, after), () => setTimeout(() => ctx.req.socket.destroy(), 20));
 }

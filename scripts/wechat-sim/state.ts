@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 
-export type SimEndpoint = 'jscode2session' | 'stable_token' | 'subscribe' | 'wecom' | 'pay';
+export type SimEndpoint = 'jscode2session' | 'stable_token' | 'subscribe' | 'wecom' | 'pay' | 'billdownload';
 
 export interface SimFault {
   endpoint: SimEndpoint;
   errcode?: number;
   httpStatus?: number;
   delayMs?: number;
+  /** `billdownload` only: answer 200 with the full Content-Length, send this many bytes, then cut the connection. */
+  cutAfterBytes?: number;
   /** How many requests the fault applies to; default 1. */
   times?: number;
 }

@@ -19,6 +19,19 @@ import { buildOpenApiDocument, createOpenApiRegistry } from './core/openapi';
 
 useChineseValidationMessages();
 
+/**
+ * Koa also reports socket errors during any answer: a client that left, sent bytes HTTP cannot
+ * parse (Node's parser errors are `HPE_*`) or was too slow. Those are the client's, not failures.
+ */
+const CLIENT_SIDE = new Set([
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ERR_HTTP_REQUEST_TIMEOUT',
+]);
+const clientSide = (code: string) => CLIENT_SIDE.has(code) || code.startsWith('HPE_');
+
 export interface AppState {
   shuttingDown: boolean;
 }
@@ -28,6 +41,19 @@ export function createApp(container: Container, state: AppState = { shuttingDown
   const { config, logger } = container;
   const app = new Koa({ proxy: config.http.trustProxy });
   app.silent = true; // errors are logged by our middleware, once
+  // What Koa reports past our middleware: a streamed body (an export) failing after the answer
+  // began. The client is cut off; the log is the only place the failure shows.
+  // Koa reports a failing body stream twice (its own error listener and its pipeline): log it once.
+  const reported = new WeakSet<object>();
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: Koa.Context) => {
+    if (typeof err === 'object' && err !== null) {
+      if (reported.has(err)) return;
+      reported.add(err);
+    }
+    const log = ctx?.log ?? logger;
+    if (clientSide(err?.code ?? '')) log.info({ code: err.code }, 'client broke off the exchange');
+    else log.error({ err }, 'response stream failed');
+  });
 
   const registry = createOpenApiRegistry();
   const api = new Router({ prefix: '/api/v1' });
@@ -64,7 +90,7 @@ export function createApp(container: Container, state: AppState = { shuttingDown
     if (ctx.path.startsWith('/api/')) await container.limiters.perIp.hit(ctx.ip);
     await next();
   });
-  app.use(rawUpload(['/api/v1/customers/import'], CUSTOMER_IMPORT_MAX_BYTES));
+  app.use(rawUpload(['/api/v1/customers/import'], CUSTOMER_IMPORT_MAX_BYTES, config.http.bodyIdleTimeoutMs));
   for (const webhook of container.webhooks) app.use(webhook); // signatures over the raw body
   app.use(exceptMultipart(FILE_UPLOAD_PATHS, jsonBody(config.http.jsonLimit))); // file uploads stream to their route
   app.use(api.routes());

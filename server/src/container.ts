@@ -410,7 +410,7 @@ export async function buildContainer(
     ...opportunityRoutes(opportunities),
     ...projectModule.routes,
     ...crmScoring.routes,
-    ...fileRoutes(files, sessions, config.files.maxBytes),
+    ...fileRoutes(files, sessions, config.files.maxBytes, config.http.bodyIdleTimeoutMs),
     ...responseClockRoutes(responseClock),
     ...site.routes,
     ...complaintsModule.routes,

@@ -48,9 +48,17 @@ export async function startServer(
   const container = await buildContainer(config, logger, overrides);
   const state: AppState = { shuttingDown: false };
   const app = createApp(container, state);
-  const server = http.createServer(app.callback());
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const { requestTimeoutMs } = config.http;
+  const server = http.createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(60_000, requestTimeoutMs), // Node refuses a headers limit above the request's
+      // Node looks for expired requests only every interval (30 s by default): a short limit needs a short look.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(requestTimeoutMs / 4))),
+      keepAliveTimeout: 5_000,
+    },
+    app.callback(),
+  );
   const keepAlive = endKeepAliveWhenClosing(server);
 
   const sockets = new Set<Socket>();

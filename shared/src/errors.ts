@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   MANAGER_CYCLE: { status: 409, message: '设置后上级关系会形成循环，请先调整上级链' },
   PAYLOAD_TOO_LARGE: { status: 400, message: '请求内容过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '不支持的内容类型' },
+  REQUEST_INCOMPLETE: { status: 400, message: '请求内容不完整，请重新发送' },
+  REQUEST_TIMEOUT: { status: 408, message: '请求内容发送超时，请检查网络后重试' },
   FILE_TYPE_NOT_ALLOWED: { status: 400, message: '只能上传 JPG、PNG、WebP 图片或 PDF 文件' },
   FILE_UNREADABLE: { status: 400, message: '文件已损坏或无法识别' },
   FILE_LINK_INVALID: { status: 403, message: '文件链接无效或已过期，请刷新后重试' },

@@ -45,6 +45,10 @@ const configSchema = z.object({
     readyTimeoutMs: z.number().int().positive().default(750),
     /** Retry-After of a 503 when MongoDB or Redis cannot be reached. */
     unavailableRetryAfterSeconds: z.number().int().positive().default(5),
+    /** Node's limit on receiving a whole request (headers and body); past it Node answers 408 and closes. */
+    requestTimeoutMs: z.number().int().min(1000).default(30_000),
+    /** Our body readers (uploads) answer 408 when no byte of the body arrived for this long. */
+    bodyIdleTimeoutMs: z.number().int().min(100).default(15_000),
   }),
   mongodb: z.object({
     uri: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI'),

@@ -1,10 +1,13 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Next } from 'koa';
 import { AppError } from '../errors';
+import { requestIncomplete } from './body-guard';
 
 /**
  * JSON bodies only, with a size limit. `ctx.request.rawBody` keeps the exact bytes for signature
- * checks (WeChat Pay notifications). Malformed JSON and bodies over the limit become 400s with our codes.
+ * checks (WeChat Pay notifications). Malformed JSON, bodies over the limit and bodies cut short
+ * (client gone, or fewer bytes than Content-Length) become 400s with our codes; a stalled body is
+ * ended by Node's `requestTimeout` (408).
  */
 export function jsonBody(jsonLimit: string) {
   const parser = bodyParser({
@@ -15,6 +18,8 @@ export function jsonBody(jsonLimit: string) {
       if (err.type === 'entity.too.large' || err.status === 413) {
         throw new AppError('PAYLOAD_TOO_LARGE', `请求内容超过 ${jsonLimit} 上限`, { limit: jsonLimit });
       }
+      // A body cut short is not bad JSON: the client should send it again, not fix it.
+      if (err.type === 'request.aborted' || err.type === 'request.size.invalid') throw requestIncomplete();
       throw new AppError('MALFORMED_JSON', '请求内容不是有效的 JSON', { reason: err.message });
     },
   });

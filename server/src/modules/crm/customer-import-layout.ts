@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { AppError, ValidationError } from '../../core/errors';
+import { checkZip } from './customer-import-zip';
 
 /**
  * The workbook layout shared by the import, the template and the export: the first row of the first
@@ -22,6 +23,8 @@ export const FIELD_COLUMNS = [
 export type FieldKey = (typeof FIELD_COLUMNS)[number]['key'];
 
 export const CUSTOMER_IMPORT_MAX_ROWS = 10_000;
+/** Inflated size of a whole workbook: far above what 10,000 rows need, far below what hurts the process. */
+const MAX_INFLATED_BYTES = 100 * 1024 * 1024;
 /** As many as the customer schema allows. */
 const MAX_CONTACT_GROUP = 20;
 /** Contact groups in the template and the export; further contacts go to 更多联系人. */
@@ -166,6 +169,13 @@ export const notXlsx = () =>
 export async function readRows(file: Buffer): Promise<RawRow[]> {
   // An .xlsx is a zip: anything else is refused before exceljs sees it.
   if (file.length < 4 || file.readUInt32LE(0) !== 0x04034b50) throw notXlsx();
+  const verdict = await checkZip(file, MAX_INFLATED_BYTES);
+  if (verdict === 'damaged') throw notXlsx();
+  if (verdict === 'too_large')
+    throw new ValidationError(
+      [{ path: 'body', message: '文件解压后过大' }],
+      `Excel 文件解压后超过 ${MAX_INFLATED_BYTES / 1024 / 1024} MB，请拆分后导入`,
+    );
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), {
     worksheets: 'emit',
     sharedStrings: 'cache',

@@ -56,6 +56,9 @@ export function chatRoutes(chat: ChatService, reads: ChatReadsService): AnyRoute
       handler: ({ params, query, actor, ctx }) => {
         const gone = new AbortController();
         ctx.res.once('close', () => gone.abort());
+        // A client that left while its session was being checked closed the response already:
+        // that `close` came before the listener above, so it is read from the state instead.
+        if (ctx.res.destroyed || ctx.req.socket.destroyed) gone.abort();
         return chat.wait(actor, params.id, query, gone.signal);
       },
     }),

@@ -82,6 +82,7 @@ export class ChatService {
     const waiter = await this.deps.waits.listen(projectId, query.timeoutMs);
     const onGone = () => waiter.cancel();
     gone?.addEventListener('abort', onGone);
+    if (gone?.aborted) waiter.cancel(); // an abort event that already fired is not fired again
     try {
       const now = await this.read(actor, projectId, page);
       if (now.items.length > 0 || query.timeoutMs === 0) return now;

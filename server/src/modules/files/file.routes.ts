@@ -22,7 +22,12 @@ const tags = ['files'];
 /** Multipart paths that the JSON body parser leaves to the route (see app.ts). */
 export const FILE_UPLOAD_PATHS = ['/api/v1/files'] as const;
 
-export function fileRoutes(files: FileService, sessions: SessionStore, maxBytes: number): AnyRoute[] {
+export function fileRoutes(
+  files: FileService,
+  sessions: SessionStore,
+  maxBytes: number,
+  bodyIdleMs: number,
+): AnyRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -33,7 +38,11 @@ export function fileRoutes(files: FileService, sessions: SessionStore, maxBytes:
       response: fileRefSchema,
       status: 201,
       handler: async ({ actor, ctx }) => {
-        const upload = await readMultipart(ctx, { fileField: FILE_UPLOAD_FIELD, maxFileBytes: maxBytes });
+        const upload = await readMultipart(ctx, {
+          fileField: FILE_UPLOAD_FIELD,
+          maxFileBytes: maxBytes,
+          idleMs: bodyIdleMs,
+        });
         if (!upload.file)
           throw new AppError('VALIDATION_FAILED', `请选择要上传的文件（字段名 ${FILE_UPLOAD_FIELD}）`);
         const fields = fileUploadFieldsSchema.safeParse(upload.fields);

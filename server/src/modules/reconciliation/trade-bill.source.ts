@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { AppError } from '../../core/errors';
+import { pipeline } from 'node:stream/promises';
+import { AppError, UpstreamError } from '../../core/errors';
 
 /** Where a day's trade bill comes from (WeChat Pay `tradebill`; a generated file in the benchmark). */
 export interface TradeBillSource {
@@ -41,13 +41,17 @@ export async function downloadVerified(
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     const sha1 = createHash('sha1');
-    const out = createWriteStream(file);
-    for await (const chunk of await source.open(located.downloadUrl)) {
-      sha1.update(chunk);
-      if (!out.write(chunk)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
+    // pipeline gives every stream an error path and closes the file whichever side fails.
+    await pipeline(
+      asUpstream(await source.open(located.downloadUrl)),
+      async function* hash(chunks: AsyncIterable<Uint8Array>) {
+        for await (const chunk of chunks) {
+          sha1.update(chunk);
+          yield chunk;
+        }
+      },
+      createWriteStream(file),
+    );
     const actual = sha1.digest('hex');
     if (actual.toLowerCase() !== located.hashValue.toLowerCase())
       throw new AppError('RECONCILIATION_BILL_HASH_MISMATCH', undefined, {
@@ -58,11 +62,28 @@ export async function downloadVerified(
     await dispose();
     throw err;
   }
-  return {
-    hashValue: located.hashValue,
-    lines: () => createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity }),
-    dispose,
-  };
+  return { hashValue: located.hashValue, lines: () => linesOf(file), dispose };
+}
+
+/** A download that breaks off is WeChat's side failing, not a bug of ours: a 502 the caller may retry. */
+async function* asUpstream(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  try {
+    yield* body;
+  } catch (err) {
+    throw new UpstreamError('下载对账单中断，请稍后重新对账', { cause: String(err) });
+  }
+}
+
+/** readline leaves its input open when the reader stops early (a bad line): the file is closed here. */
+async function* linesOf(file: string): AsyncIterable<string> {
+  const input = createReadStream(file, 'utf8');
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  try {
+    yield* rl;
+  } finally {
+    rl.close();
+    input.destroy();
+  }
 }
 
 /** A Node/WHATWG body as an async iterable of bytes. */

@@ -99,6 +99,10 @@ export async function buildContainer(
 ) {
   const conn: Connection = await connectDatabase(config.mongodb.uri, config.mongodb);
   const redis: Redis = createRedis(config.redis.url, config.redis.keyPrefix, config.redis);
+  // Both emit 'error' while the link is down; requests already answer 503 for it, so it is logged,
+  // never left without a listener (an 'error' event nobody hears would end the process).
+  conn.on('error', (err: unknown) => logger.warn({ err }, 'database connection error'));
+  redis.on('error', (err: unknown) => logger.warn({ err }, 'redis connection error'));
   const http = { baseUrl: config.wechat.apiBaseUrl, timeoutMs: config.wechat.requestTimeoutMs };
   const wechatApp = { ...http, appId: config.wechat.appId, appSecret: config.wechat.appSecret };
   const integrations: Integrations = {

@@ -4,7 +4,7 @@ import { createCustomerSchema, updateCustomerSchema } from './crm';
 const base = { name: '华景置业有限公司', type: 'developer' as const };
 
 describe('customer names', () => {
-  it('are stored NFKC, trimmed, without format characters', () => {
+  it('are stored as typed, trimmed, without format characters; phones NFKC', () => {
     const parsed = createCustomerSchema.parse({
       ...base,
       name: '\ufeff ＡＢＣ置业\u200b\u00a0',
@@ -12,7 +12,7 @@ describe('customer names', () => {
       contacts: [{ name: '\u200f张\u200b三 ', title: '　经理', phone: null }],
       tags: ['\u200b重点'],
     });
-    expect(parsed.name).toBe('ABC置业');
+    expect(parsed.name).toBe('ＡＢＣ置业');
     expect(parsed.phone).toBe('13800138000');
     expect(parsed.contacts[0]).toEqual({ name: '张三', title: '经理', phone: null });
     expect(parsed.tags).toEqual(['重点']);

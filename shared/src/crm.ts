@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { objectIdSchema } from './auth';
 import { normalizePhone } from './crm-normalize';
-import { nameTextSchema } from './text';
+import { nameTextSchema, verbatimTextSchema } from './text';
 
 export * from './crm-normalize';
 export * from './text';
@@ -43,17 +43,17 @@ export const customerPhoneSchema = nameTextSchema('电话号码')
   .refine((v) => normalizePhone(v) !== null, '电话号码格式不正确（手机号或带区号的座机）');
 
 export const customerContactSchema = z.strictObject({
-  name: nameTextSchema('联系人姓名').min(1, '请填写联系人姓名').max(50, '联系人姓名最多 50 个字符'),
-  title: nameTextSchema('联系人职务').max(50, '联系人职务最多 50 个字符').default(''),
+  name: verbatimTextSchema('联系人姓名').min(1, '请填写联系人姓名').max(50, '联系人姓名最多 50 个字符'),
+  title: verbatimTextSchema('联系人职务').max(50, '联系人职务最多 50 个字符').default(''),
   phone: customerPhoneSchema.nullable().default(null),
 });
 export type CustomerContact = z.infer<typeof customerContactSchema>;
 
-const tagSchema = nameTextSchema('标签').min(1, '标签不能为空').max(20, '标签最多 20 个字符');
+const tagSchema = verbatimTextSchema('标签').min(1, '标签不能为空').max(20, '标签最多 20 个字符');
 
 /** Fields a customer is created or edited with; ownership changes only by claim and assign. */
 const customerFields = {
-  name: nameTextSchema('客户名称').min(1, '请填写客户名称').max(100, '客户名称最多 100 个字符'),
+  name: verbatimTextSchema('客户名称').min(1, '请填写客户名称').max(100, '客户名称最多 100 个字符'),
   type: z.enum(CUSTOMER_TYPES),
   phone: customerPhoneSchema.nullable(),
   contacts: z.array(customerContactSchema).max(20, '联系人最多 20 个'),

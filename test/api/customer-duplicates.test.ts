@@ -113,10 +113,19 @@ describe('duplicates over HTTP', () => {
     expect(res.body.error.message).toBe('该客户已存在，负责人：李娜');
   });
 
-  it('stores names NFKC and without invisible characters', async () => {
+  it('stores names without invisible characters, keeping the full-width punctuation that was typed', async () => {
     const res = await create({ name: `\ufeff 蓝天${ZWSP}装饰${NBSP}`, type: 'private_company' }, wang.token);
     expect(res.status).toBe(201);
     expect(res.body.name).toBe('蓝天装饰');
+    const registered = await create(
+      { name: '汇通建设（上海）有限公司', type: 'private_company' },
+      wang.token,
+    );
+    expect(registered.status).toBe(201);
+    expect(registered.body.name).toBe('汇通建设（上海）有限公司');
+    // the key is still NFKC: the half-width spelling is the same customer
+    const twin = await create({ name: '汇通建设(上海)有限公司', type: 'private_company' }, lina.token);
+    expect(twin.status).toBe(409);
   });
 
   it('refuses control characters in names with a Chinese message naming the field', async () => {

@@ -104,6 +104,10 @@ fi
 require_file scripts/seed-demo.ts "it seeds the demo data"
 log "seeding demo data (idempotent)"
 "$TSX" scripts/seed-demo.ts || die "seeding the demo data failed"
+# A database from before files carried their references shows customers no older photo until this
+# runs; it is idempotent and cheap on a development database, so every start runs it.
+log "giving older files the references of the records that list them (idempotent)"
+"$TSX" scripts/backfill-file-references.ts >/dev/null || die "backfilling file references failed"
 
 # ---------------------------------------------------------------- 5. the API
 require_file server/src/main.ts "the API entry point"

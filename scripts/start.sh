@@ -38,8 +38,8 @@ trap 'cleanup; exit 143' TERM
 ensure_node_deps
 bash scripts/services.sh start
 # Alternate service ports (GANTRY_*_PORT) reach the server through the variables it reads.
-if [ -z "${MONGODB_URI:-}" ] && [ -n "${GANTRY_FERRETDB_PORT:-}" ]; then
-  export MONGODB_URI="mongodb://127.0.0.1:$GANTRY_FERRETDB_PORT/gantry"
+if [ -z "${MONGODB_URI:-}" ] && [ -n "${GANTRY_MONGO_PORT:-}" ]; then
+  export MONGODB_URI="mongodb://127.0.0.1:$GANTRY_MONGO_PORT/gantry"
 fi
 if [ -z "${REDIS_URL:-}" ] && [ -n "${GANTRY_REDIS_PORT:-}" ]; then
   export REDIS_URL="redis://127.0.0.1:$GANTRY_REDIS_PORT"

@@ -67,8 +67,8 @@ if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microh
 fi
 GANTRY_SERVICES_STARTED_FILE="$STARTED_FILE" bash scripts/services.sh start
 # Alternate service ports (GANTRY_*_PORT) reach the tests through the variables config reads.
-if [ -z "${MONGODB_URI:-}" ] && [ -n "${GANTRY_FERRETDB_PORT:-}" ]; then
-  export MONGODB_URI="mongodb://127.0.0.1:$GANTRY_FERRETDB_PORT/gantry_test"
+if [ -z "${MONGODB_URI:-}" ] && [ -n "${GANTRY_MONGO_PORT:-}" ]; then
+  export MONGODB_URI="mongodb://127.0.0.1:$GANTRY_MONGO_PORT/gantry_test"
 fi
 if [ -z "${REDIS_URL:-}" ] && [ -n "${GANTRY_REDIS_PORT:-}" ]; then
   export REDIS_URL="redis://127.0.0.1:$GANTRY_REDIS_PORT"

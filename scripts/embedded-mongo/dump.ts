@@ -96,14 +96,24 @@ export async function readManifest(dir: string): Promise<DumpManifest | null> {
  * Loads a dump into `db`. Refuses a database that already holds any of the dump's collections
  * with documents in them, unless `drop` says to replace them: an import never merges silently.
  */
-export async function loadDatabase(db: Db, dir: string, opts: { drop?: boolean } = {}): Promise<DumpManifest> {
+export async function loadDatabase(
+  db: Db,
+  dir: string,
+  opts: { drop?: boolean } = {},
+): Promise<DumpManifest> {
   const manifest = await readManifest(dir);
   if (!manifest) throw new Error(`${dir} is not a finished dump (no ${MANIFEST})`);
   for (const name of Object.keys(manifest.collections)) {
     const existing = await db.collection(name).estimatedDocumentCount();
     if (existing > 0 && !opts.drop)
-      throw new Error(`collection ${db.databaseName}.${name} already holds ${existing} documents (use --drop to replace)`);
-    if (opts.drop) await db.collection(name).drop().catch(() => undefined);
+      throw new Error(
+        `collection ${db.databaseName}.${name} already holds ${existing} documents (use --drop to replace)`,
+      );
+    if (opts.drop)
+      await db
+        .collection(name)
+        .drop()
+        .catch(() => undefined);
   }
   for (const [name, expected] of Object.entries(manifest.collections)) {
     await db.createCollection(name).catch(() => undefined);

@@ -22,7 +22,10 @@ interface SnapshotMark {
   databases: string[];
 }
 
-export async function takeSnapshot(client: MongoClient, root: string): Promise<{ dir: string; databases: string[] }> {
+export async function takeSnapshot(
+  client: MongoClient,
+  root: string,
+): Promise<{ dir: string; databases: string[] }> {
   await mkdir(root, { recursive: true });
   await removeDebris(root);
   const stamp = new Date().toISOString().replace(/[-:.]/g, '');
@@ -70,11 +73,13 @@ export async function restoreSnapshot(
   const dir = await currentSnapshot(root);
   if (!dir) return { restored: [], from: null };
   const present = await listDatabases(client);
-  if (present.length > 0) return { restored: [], from: dir, skipped: `server already holds ${present.join(', ')}` };
+  if (present.length > 0)
+    return { restored: [], from: dir, skipped: `server already holds ${present.join(', ')}` };
   const mark = JSON.parse(await readFile(join(dir, MARK), 'utf8')) as SnapshotMark;
   const restored: string[] = [];
   for (const name of mark.databases) {
-    if (!(await readManifest(join(dir, name)))) throw new Error(`snapshot ${dir} lacks a finished dump of ${name}`);
+    if (!(await readManifest(join(dir, name))))
+      throw new Error(`snapshot ${dir} lacks a finished dump of ${name}`);
     await loadDatabase(client.db(name), join(dir, name));
     restored.push(name);
   }

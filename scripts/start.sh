@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm start`: everything a newcomer needs, on one machine, in development mode.
-#   node deps → FerretDB + Redis → dev secrets + WeChat simulator (unless real WeChat credentials
+#   node deps → the embedded database + Redis → dev secrets + WeChat simulator (unless real WeChat credentials
 #   are configured) → H5 build if stale → demo data → the API in the foreground (Ctrl-C stops it
-#   and the simulator; FerretDB and Redis keep running: `npm run services -- stop`).
+#   and the simulator; the database and Redis keep running: `npm run services -- stop`).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -135,7 +135,7 @@ cat <<EOF
     API docs         $APP_URL/docs
     WeChat simulator ${SIM_URL:-"(not used: real WeChat credentials configured)"}
     demo logins      see the seed output above / README
-  Ctrl-C stops the API${SIM_PID:+ and the simulator}; \`npm run services -- stop\` stops FerretDB and Redis.
+  Ctrl-C stops the API${SIM_PID:+ and the simulator}; \`npm run services -- stop\` snapshots and stops the database and Redis.
   ──────────────────────────────────────────────────────────────
 
 EOF

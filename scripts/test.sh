@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every check, against real local services.
-#   node deps → chromium + CJK font → FerretDB + Redis (stopped again at the end if this run
+#   node deps → chromium + CJK font → the embedded database + Redis (stopped again at the end if this run
 #   started them) → client builds (weapp + H5) → typecheck → lint → jest → summary.
 # Extra arguments go to jest: `npm test -- server/src/core`.
 # The last line printed is `tests: N passed, N failed[, N skipped]`; the exit code is non-zero

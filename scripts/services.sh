@@ -1,39 +1,47 @@
 #!/usr/bin/env bash
-# Local backing services for development and tests: FerretDB (MongoDB wire protocol on SQLite)
-# and Redis, both listening on 127.0.0.1 only.
+# Local backing services for development and tests, both listening on 127.0.0.1 only:
+# the embedded MongoDB wire-protocol server (mongo-java-server, memory backend, with snapshots to
+# the data folder) and Redis.
 #
-#   scripts/services.sh start [ferretdb|redis]   start (or reuse) them and wait until they answer
-#   scripts/services.sh stop  [ferretdb|redis]   stop only what this script started (pid files)
-#   scripts/services.sh status                   show both
+#   scripts/services.sh start [mongo|redis]   start (or reuse) them and wait until they answer
+#   scripts/services.sh stop  [mongo|redis]   stop only what this script started (pid files);
+#                                             the database is snapshotted first
+#   scripts/services.sh status                show both
 #
 # Environment:
 #   MONGODB_URI / REDIS_URL     set by you: that service is yours, this script skips it
-#   GANTRY_FERRETDB_PORT        default: config/default.json services.ferretdbPort
+#   GANTRY_MONGO_PORT           default: config/default.json services.mongoPort
+#   GANTRY_MONGO_HEAP           the server's -Xmx (default: services.mongoHeap)
+#   GANTRY_MONGO_SNAPSHOT_SECONDS  a snapshot every N seconds while it runs (default: services.mongoSnapshotSeconds)
 #   GANTRY_REDIS_PORT           default: config/default.json services.redisPort
 #   GANTRY_DATA_DIR             data, logs and pid files (default: <repo>/.data)
 #   GANTRY_SERVICES_STARTED_FILE  if set, `start` appends the names of the services it started
 #
-# FerretDB is built from source with Go into .cache/bin (once; later runs reuse the binary).
+# The server's jars come from Maven Central through Maven (once, into .cache/); a JDK and Maven
+# from Debian's packages if missing.
 # shellcheck disable=SC2016 # single-quoted programs for bash -c / node -e take their arguments
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$GANTRY_ROOT"
 
-FERRETDB_VERSION=v1.24.2
-FERRETDB_MODULE=github.com/FerretDB/FerretDB
+MONGO_SERVER_VERSION=1.47.0
 CACHE_DIR="$GANTRY_ROOT/.cache"
-FERRETDB_BIN="$CACHE_DIR/bin/ferretdb"
+MONGO_HOME="$CACHE_DIR/mongo-java-server-$MONGO_SERVER_VERSION"
+MONGO_SRC="$GANTRY_ROOT/scripts/embedded-mongo"
 
 DATA_DIR="${GANTRY_DATA_DIR:-$GANTRY_ROOT/.data}"
 mkdir -p "$DATA_DIR"
 DATA_DIR="$(cd "$DATA_DIR" && pwd)"
-FERRETDB_PORT="${GANTRY_FERRETDB_PORT:-$(cfg services.ferretdbPort default)}"
+MONGO_PORT="${GANTRY_MONGO_PORT:-$(cfg services.mongoPort default)}"
+MONGO_HEAP="${GANTRY_MONGO_HEAP:-$(cfg services.mongoHeap default)}"
+MONGO_SNAPSHOT_SECONDS="${GANTRY_MONGO_SNAPSHOT_SECONDS:-$(cfg services.mongoSnapshotSeconds default)}"
 REDIS_PORT="${GANTRY_REDIS_PORT:-$(cfg services.redisPort default)}"
-FERRETDB_DIR="$DATA_DIR/ferretdb"
+SNAPSHOT_DIR="$DATA_DIR/mongo/snapshots"
 REDIS_DIR="$DATA_DIR/redis"
-FERRETDB_PID="$DATA_DIR/ferretdb.pid"
-FERRETDB_LOG="$DATA_DIR/ferretdb.log"
+MONGO_PID="$DATA_DIR/mongo.pid"
+MONGO_LOG="$DATA_DIR/mongo.log"
+WATCH_PID="$DATA_DIR/mongo-snapshots.pid"
 REDIS_PID="$DATA_DIR/redis.pid"
 REDIS_LOG="$DATA_DIR/redis.log"
 START_TIMEOUT="${GANTRY_SERVICES_TIMEOUT:-60}"
@@ -62,7 +70,7 @@ redis_ping() {
 }
 
 # mongo_ping <port>: a MongoDB `ping` as one hand-built OP_MSG (no driver, so it works before
-# npm ci); the socket is closed gracefully so FerretDB does not log a warning per probe.
+# npm ci); the socket is closed gracefully so the server does not log a warning per probe.
 mongo_ping() {
   node -e '
     const net = require("net");
@@ -85,7 +93,7 @@ mongo_ping() {
       if (buf.length < 4 || buf.length < buf.readInt32LE(0)) return;
       const ok = buf.readInt32LE(12) === 2013 && buf.includes(okDouble1);
       sock.on("close", () => process.exit(ok ? 0 : 1));
-      sock.end(); // and let FerretDB close its side first
+      sock.end(); // and let the server close its side first
       setTimeout(() => process.exit(ok ? 0 : 1), 500).unref();
     });
   ' "$1" 2>/dev/null
@@ -113,99 +121,100 @@ mark_started() {
   if [ -n "${GANTRY_SERVICES_STARTED_FILE:-}" ]; then echo "$1" >>"$GANTRY_SERVICES_STARTED_FILE"; fi
 }
 
-# ---------------------------------------------------------------- FerretDB
+# ---------------------------------------------------------------- embedded MongoDB
 
-ferretdb_installed() {
-  [ -x "$FERRETDB_BIN" ] || return 1
-  local out # not piped into grep -q: under pipefail an early grep exit is a SIGPIPE failure
-  out="$("$FERRETDB_BIN" --version 2>/dev/null)" || return 1
-  [[ $'\n'$out$'\n' == *$'\n'"version: $FERRETDB_VERSION"$'\n'* ]]
+mongo_installed() {
+  [ -f "$MONGO_HOME/lib/mongo-java-server-core-$MONGO_SERVER_VERSION.jar" ] &&
+    [ -f "$MONGO_HOME/classes/EmbeddedMongo.class" ] &&
+    [ ! "$MONGO_SRC/EmbeddedMongo.java" -nt "$MONGO_HOME/classes/EmbeddedMongo.class" ]
 }
 
-# The module zip lacks build/version/version.txt (the binary panics without it), so `go install`
-# is not enough: copy the module source, add the file, build.
-build_ferretdb() {
-  ferretdb_installed && return 0
-  command -v go >/dev/null 2>&1 || die "Go is required to build FerretDB $FERRETDB_VERSION (Go >= 1.22 on PATH)"
-  log "building FerretDB $FERRETDB_VERSION into .cache/bin (first run only; takes a few minutes)"
-  local started=$SECONDS mod_dir src="$CACHE_DIR/ferretdb-src" tmp="$CACHE_DIR/ferretdb-src.tmp.$$"
-  mkdir -p "$CACHE_DIR/bin"
-  mod_dir="$(cd "$CACHE_DIR" && go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION" |
-    sed -n 's/^[[:space:]]*"Dir":[[:space:]]*"\(.*\)",\{0,1\}$/\1/p')"
-  if [ -z "$mod_dir" ] || [ ! -d "$mod_dir" ]; then die "go mod download $FERRETDB_MODULE@$FERRETDB_VERSION failed"; fi
+# The jars into a temporary folder, then renamed: an interrupted download never looks installed.
+install_mongo() {
+  mongo_installed && return 0
+  if ! command -v javac >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+    ensure_apt openjdk-17-jdk-headless maven
+  fi
+  local tmp="$MONGO_HOME.tmp.$$"
   rm -rf "$tmp"
-  cp -R "$mod_dir" "$tmp"
-  chmod -R u+w "$tmp"
-  echo "$FERRETDB_VERSION" >"$tmp/build/version/version.txt"
-  rm -rf "$src"
-  mv "$tmp" "$src"
-  (
-    cd "$src"
-    export GOFLAGS="-buildvcs=false" CGO_ENABLED=0
-    go build -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb >&2 ||
-      {
-        warn "go build failed; retrying with -ldflags=-checklinkname=0"
-        go build -ldflags=-checklinkname=0 -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb >&2
-      }
-  ) || die "building FerretDB failed (see the go output above)"
-  mv -f "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
-  ferretdb_installed || die "built FerretDB does not report $FERRETDB_VERSION: $("$FERRETDB_BIN" --version 2>&1 | head -3)"
-  log "FerretDB built in $((SECONDS - started))s"
+  mkdir -p "$tmp/classes"
+  if [ ! -f "$MONGO_HOME/lib/mongo-java-server-core-$MONGO_SERVER_VERSION.jar" ]; then
+    log "mongo: fetching mongo-java-server $MONGO_SERVER_VERSION with Maven into .cache/ (first run only)"
+    mvn -q -B -f "$MONGO_SRC/pom.xml" dependency:copy-dependencies -DoutputDirectory="$tmp/lib" </dev/null >&2 ||
+      die "Maven could not fetch mongo-java-server $MONGO_SERVER_VERSION (see its output above)"
+  else
+    cp -R "$MONGO_HOME/lib" "$tmp/lib"
+  fi
+  javac -nowarn -d "$tmp/classes" -cp "$tmp/lib/*" "$MONGO_SRC/EmbeddedMongo.java" >&2 ||
+    die "javac could not compile scripts/embedded-mongo/EmbeddedMongo.java"
+  rm -rf "$MONGO_HOME"
+  mv "$tmp" "$MONGO_HOME"
 }
 
-# A database file FerretDB started to create but never finished (it crashed, or was killed, in the
-# middle) has no `_ferretdb_collections` table, and FerretDB then refuses to start at all ("no such
-# table: _ferretdb_collections"). Such a file holds no data; move it aside so the server starts. The
-# table's name is in the schema page of the file, or in its WAL when not yet checkpointed.
-set_aside_unfinished_databases() {
-  local f part aside="$DATA_DIR/ferretdb-unfinished"
-  for f in "$FERRETDB_DIR"/*.sqlite; do
-    [ -e "$f" ] || continue
-    if grep -qa _ferretdb_collections "$f" 2>/dev/null ||
-      { [ -e "$f-wal" ] && grep -qa _ferretdb_collections "$f-wal" 2>/dev/null; }; then
-      continue
-    fi
-    mkdir -p "$aside"
-    log "ferretdb: setting aside $(basename "$f"), a database it never finished creating (moved to $aside)"
-    for part in "$f" "$f-wal" "$f-shm"; do
-      if [ -e "$part" ]; then mv -f "$part" "$aside/"; fi
-    done
-  done
+# db_tool <args…>: scripts/db.ts in one node process (no tsx wrapper process to signal past).
+db_tool() {
+  node --import tsx "$GANTRY_ROOT/scripts/db.ts" "$@"
 }
 
-start_ferretdb() {
+start_mongo() {
   if [ -n "${MONGODB_URI:-}" ]; then
-    log "ferretdb: skipped (MONGODB_URI is set)"
+    log "mongo: skipped (MONGODB_URI is set)"
     return 0
   fi
   local pid
-  if pid="$(pid_of "$FERRETDB_PID" ferretdb)"; then
-    wait_for FerretDB mongo_ping "$FERRETDB_PORT" "$pid" "$FERRETDB_LOG"
-    log "ferretdb: already running (pid $pid) on 127.0.0.1:$FERRETDB_PORT"
+  if pid="$(pid_of "$MONGO_PID" EmbeddedMongo)"; then
+    wait_for "embedded MongoDB" mongo_ping "$MONGO_PORT" "$pid" "$MONGO_LOG"
+    log "mongo: already running (pid $pid) on 127.0.0.1:$MONGO_PORT"
+    start_snapshots
     return 0
   fi
-  if port_open "$FERRETDB_PORT"; then
-    log "ferretdb: reusing the server already listening on 127.0.0.1:$FERRETDB_PORT (not started by this script)"
+  if port_open "$MONGO_PORT"; then
+    log "mongo: reusing the server already listening on 127.0.0.1:$MONGO_PORT (not started by this script)"
     return 0
   fi
-  build_ferretdb
-  mkdir -p "$FERRETDB_DIR"
-  set_aside_unfinished_databases
-  log "ferretdb: starting on 127.0.0.1:$FERRETDB_PORT (data $FERRETDB_DIR, log $FERRETDB_LOG)"
-  setsid nohup "$FERRETDB_BIN" \
-    --handler=sqlite \
-    --sqlite-url="file:$FERRETDB_DIR/?_pragma=busy_timeout(10000)" \
-    --listen-addr="127.0.0.1:$FERRETDB_PORT" \
-    --debug-addr=127.0.0.1:0 \
-    --telemetry=disable \
-    --log-level=warn \
-    --state-dir="$FERRETDB_DIR" \
-    </dev/null >>"$FERRETDB_LOG" 2>&1 9>&- &
+  install_mongo
+  ensure_node_deps # the snapshot tool runs on the MongoDB driver
+  mkdir -p "$SNAPSHOT_DIR"
+  log "mongo: starting mongo-java-server on 127.0.0.1:$MONGO_PORT (heap $MONGO_HEAP, log $MONGO_LOG)"
+  setsid nohup java "-Xmx$MONGO_HEAP" -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$MONGO_HOME/lib/*:$MONGO_HOME/classes" \
+    EmbeddedMongo 127.0.0.1 "$MONGO_PORT" </dev/null >>"$MONGO_LOG" 2>&1 9>&- &
   pid=$!
-  echo "$pid" >"$FERRETDB_PID"
-  wait_for FerretDB mongo_ping "$FERRETDB_PORT" "$pid" "$FERRETDB_LOG"
-  mark_started ferretdb
-  log "ferretdb: ready (pid $pid)"
+  echo "$pid" >"$MONGO_PID"
+  wait_for "embedded MongoDB" mongo_ping "$MONGO_PORT" "$pid" "$MONGO_LOG"
+  # Restored before anyone is told it is up; a snapshot that cannot be read stops the start, since
+  # running on empty would let the next snapshot replace the good one.
+  if ! db_tool restore --uri "mongodb://127.0.0.1:$MONGO_PORT" --dir "$SNAPSHOT_DIR"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    rm -f "$MONGO_PID"
+    die "mongo: could not restore the snapshot in $SNAPSHOT_DIR (the server was stopped; the snapshot is untouched)"
+  fi
+  mark_started mongo
+  start_snapshots
+  log "mongo: ready (pid $pid)"
+}
+
+start_snapshots() {
+  [ "$MONGO_SNAPSHOT_SECONDS" -gt 0 ] || return 0
+  pid_of "$WATCH_PID" "db.ts" >/dev/null && return 0
+  setsid nohup node --import tsx "$GANTRY_ROOT/scripts/db.ts" watch --uri "mongodb://127.0.0.1:$MONGO_PORT" \
+    --dir "$SNAPSHOT_DIR" --every "$MONGO_SNAPSHOT_SECONDS" </dev/null >>"$MONGO_LOG" 2>&1 9>&- &
+  echo "$!" >"$WATCH_PID"
+}
+
+# The periodic snapshots stop first (waiting for one in progress), then one last snapshot, then
+# the server. If that snapshot fails the server keeps running, so nothing in memory is lost.
+stop_mongo() {
+  local pid
+  if ! pid="$(pid_of "$MONGO_PID" EmbeddedMongo)"; then
+    stop_one "mongo snapshots" "$WATCH_PID" "db.ts"
+    log "mongo: nothing to stop (not started by this script)"
+    return 0
+  fi
+  stop_one "mongo snapshots" "$WATCH_PID" "db.ts"
+  if ! db_tool snapshot --uri "mongodb://127.0.0.1:$MONGO_PORT" --dir "$SNAPSHOT_DIR"; then
+    die "mongo: the last snapshot failed, so the server (pid $pid) was left running; nothing was lost"
+  fi
+  stop_one mongo "$MONGO_PID" EmbeddedMongo
 }
 
 # ---------------------------------------------------------------- Redis
@@ -281,7 +290,7 @@ status_one() {
 
 cmd="${1:-}"
 what="${2:-all}"
-case "$what" in all | ferretdb | redis) ;; *) die "unknown service '$what' (ferretdb|redis)" ;; esac
+case "$what" in all | mongo | redis) ;; *) die "unknown service '$what' (mongo|redis)" ;; esac
 
 case "$cmd" in
   start)
@@ -289,21 +298,21 @@ case "$cmd" in
     # are started with fd 9 closed, or they would hold the lock for their whole life.
     exec 9>"$DATA_DIR/.services.lock"
     flock -w 900 9 || die "timed out waiting for another services.sh start"
-    if [ "$what" != redis ]; then start_ferretdb; fi
-    if [ "$what" != ferretdb ]; then start_redis; fi
+    if [ "$what" != redis ]; then start_mongo; fi
+    if [ "$what" != mongo ]; then start_redis; fi
     ;;
   stop)
-    if [ "$what" != redis ]; then stop_one ferretdb "$FERRETDB_PID" ferretdb; fi
-    if [ "$what" != ferretdb ]; then stop_one redis "$REDIS_PID" redis-server; fi
+    if [ "$what" != redis ]; then stop_mongo; fi
+    if [ "$what" != mongo ]; then stop_one redis "$REDIS_PID" redis-server; fi
     ;;
   status)
     rc=0
-    status_one ferretdb "$FERRETDB_PID" ferretdb "$FERRETDB_PORT" mongo_ping MONGODB_URI || rc=1
+    status_one mongo "$MONGO_PID" EmbeddedMongo "$MONGO_PORT" mongo_ping MONGODB_URI || rc=1
     status_one redis "$REDIS_PID" redis-server "$REDIS_PORT" redis_ping REDIS_URL || rc=1
     exit "$rc"
     ;;
   *)
-    echo "usage: $0 start|stop|status [ferretdb|redis]" >&2
+    echo "usage: $0 start|stop|status [mongo|redis]" >&2
     exit 2
     ;;
 esac

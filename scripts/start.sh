@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm start`: everything a newcomer needs, on one machine, in development mode.
-#   node deps → FerretDB + Redis → dev secrets + WeChat simulator (unless real WeChat credentials
+#   node deps → the embedded database + Redis → dev secrets + WeChat simulator (unless real WeChat credentials
 #   are configured) → H5 build if stale → demo data → the API in the foreground (Ctrl-C stops it
-#   and the simulator; FerretDB and Redis keep running: `npm run services -- stop`).
+#   and the simulator; the database and Redis keep running: `npm run services -- stop`).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -38,8 +38,8 @@ trap 'cleanup; exit 143' TERM
 ensure_node_deps
 bash scripts/services.sh start
 # Alternate service ports (GANTRY_*_PORT) reach the server through the variables it reads.
-if [ -z "${MONGODB_URI:-}" ] && [ -n "${GANTRY_FERRETDB_PORT:-}" ]; then
-  export MONGODB_URI="mongodb://127.0.0.1:$GANTRY_FERRETDB_PORT/gantry"
+if [ -z "${MONGODB_URI:-}" ] && [ -n "${GANTRY_MONGO_PORT:-}" ]; then
+  export MONGODB_URI="mongodb://127.0.0.1:$GANTRY_MONGO_PORT/gantry"
 fi
 if [ -z "${REDIS_URL:-}" ] && [ -n "${GANTRY_REDIS_PORT:-}" ]; then
   export REDIS_URL="redis://127.0.0.1:$GANTRY_REDIS_PORT"
@@ -139,7 +139,7 @@ cat <<EOF
     API docs         $APP_URL/docs
     WeChat simulator ${SIM_URL:-"(not used: real WeChat credentials configured)"}
     demo logins      see the seed output above / README
-  Ctrl-C stops the API${SIM_PID:+ and the simulator}; \`npm run services -- stop\` stops FerretDB and Redis.
+  Ctrl-C stops the API${SIM_PID:+ and the simulator}; \`npm run services -- stop\` snapshots and stops the database and Redis.
   ──────────────────────────────────────────────────────────────
 
 EOF

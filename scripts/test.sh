@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every check, against real local services.
-#   node deps → chromium + CJK font → FerretDB + Redis (stopped again at the end if this run
+#   node deps → chromium + CJK font → the embedded database + Redis (stopped again at the end if this run
 #   started them) → client builds (weapp + H5) → typecheck → lint → jest → summary.
 # Extra arguments go to jest: `npm test -- server/src/core`.
 # The last line printed is `tests: N passed, N failed[, N skipped]`; the exit code is non-zero
@@ -67,8 +67,8 @@ if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microh
 fi
 GANTRY_SERVICES_STARTED_FILE="$STARTED_FILE" bash scripts/services.sh start
 # Alternate service ports (GANTRY_*_PORT) reach the tests through the variables config reads.
-if [ -z "${MONGODB_URI:-}" ] && [ -n "${GANTRY_FERRETDB_PORT:-}" ]; then
-  export MONGODB_URI="mongodb://127.0.0.1:$GANTRY_FERRETDB_PORT/gantry_test"
+if [ -z "${MONGODB_URI:-}" ] && [ -n "${GANTRY_MONGO_PORT:-}" ]; then
+  export MONGODB_URI="mongodb://127.0.0.1:$GANTRY_MONGO_PORT/gantry_test"
 fi
 if [ -z "${REDIS_URL:-}" ] && [ -n "${GANTRY_REDIS_PORT:-}" ]; then
   export REDIS_URL="redis://127.0.0.1:$GANTRY_REDIS_PORT"

@@ -10,7 +10,7 @@ function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** Integration suites need the real FerretDB and Redis; say plainly how to get them if they are down. */
+/** Integration suites need the real database and Redis; say plainly how to get them if they are down. */
 export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = 'test';
   const config = loadConfig({ env: { ...process.env, NODE_ENV: 'test' } });
@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
   const redis = new URL(config.redis.url.replace(/^redis/, 'http'));
   const down: string[] = [];
   if (!(await reachable(mongo.hostname, Number(mongo.port || 27017))))
-    down.push(`MongoDB/FerretDB at ${mongo.host}`);
+    down.push(`MongoDB at ${mongo.host}`);
   if (!(await reachable(redis.hostname, Number(redis.port || 6379)))) down.push(`Redis at ${redis.host}`);
   if (down.length > 0) {
     throw new Error(

@@ -45,7 +45,7 @@ export interface TestSystem {
 export const TEST_PASSWORD = 'Passw0rd!test';
 
 /**
- * A whole Gantry for one test file: its own database on the shared FerretDB, its own Redis key
+ * A whole Gantry for one test file: its own database on the shared embedded server, its own Redis key
  * prefix, its own WeChat simulator, and the real API listening on an ephemeral loopback port.
  */
 export async function startTestSystem(

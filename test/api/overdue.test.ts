@@ -162,6 +162,16 @@ describe('overdue ladder', () => {
       paidAmount: 100_000,
       paidAt: new Date('2026-10-30T03:00:00Z'),
     });
+    // paid is what the ledger holds: the payment's entry, as the notification writes it
+    await sys.server.container.models.paymentLedger.create({
+      key: `payment:PI${String(new Types.ObjectId())}`,
+      kind: 'payment',
+      invoiceId: new Types.ObjectId(paid),
+      paymentId: new Types.ObjectId(),
+      amount: 100_000,
+      wechatId: `4200${randomBytes(8).toString('hex')}`,
+      at: new Date('2026-10-30T03:00:00Z'),
+    });
     // nothing left to arrange on a paid invoice
     const arrange = await sys.api.post(
       `/api/v1/invoices/${paid}/arrangement`,

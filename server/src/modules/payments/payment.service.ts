@@ -3,7 +3,7 @@ import type { PaymentListQuery, CreatePaymentResult, Payment, Page } from '@gant
 import type { AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
-import { AppError, NotFoundError, isDuplicateKeyError } from '../../core/errors';
+import { AppError, NotFoundError, RateLimitError, isDuplicateKeyError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
 import type { MongoFilter } from '../../core/policy';
@@ -31,6 +31,8 @@ export interface PaymentServiceDeps {
 
 const MANAGES = new Set(['admin', 'finance']);
 const WAIT_FOR_WINNER_MS = 5000;
+/** 重新查询 asks WeChat about one order at most this often. */
+const REFRESH_EVERY_MS = 3000;
 
 /** Paying an invoice in WeChat (JSAPI) and reading payments. */
 export class PaymentService {
@@ -125,32 +127,91 @@ export class PaymentService {
     const open = await this.d.payments
       .find({ invoiceId: new Types.ObjectId(invoiceId), status: 'created' })
       .lean<PaymentDoc[]>();
-    for (const p of open) {
-      const tx = await pay.queryOrder(p.outTradeNo);
-      if (tx && (tx.state === 'SUCCESS' || tx.state === 'REFUND')) {
-        await this.d.settlement.settle(tx);
-        await this.d.settlement.finish(String(p._id));
-        continue;
-      }
-      if (tx && tx.state !== 'CLOSED' && !(await this.closeAtWechat(pay, p))) continue;
-      await this.d.payments.updateOne(
-        { _id: p._id, status: 'created' },
-        { $set: { status: 'closed', closedAt: new Date() } },
-      );
-      await this.d.audit.record({
-        actor: null,
-        action: 'payment.closed',
-        resource: 'payment',
-        resourceId: p._id,
-        after: { reason: 'superseded' },
-      });
-    }
+    for (const p of open) await this.closeOrder(pay, p, { reason: 'superseded', actor: null });
   }
 
-  async get(actor: Actor, id: string): Promise<Payment> {
+  /**
+   * Closes one unpaid order, at WeChat first. WeChat is asked before closing because the customer
+   * may have paid a moment ago: an order the ledger holds or WeChat reports paid is settled, never
+   * closed (and a close answered ORDERPAID settles it too), so its notification still applies once.
+   */
+  private async closeOrder(
+    pay: WechatPay,
+    p: PaymentDoc,
+    why: { reason: 'superseded' | 'cancelled'; actor: Actor | null; requestId?: string },
+  ): Promise<void> {
+    if (await this.d.settlement.recorded(p)) return this.d.settlement.finish(String(p._id));
+    const tx = await pay.queryOrder(p.outTradeNo);
+    if (tx && (tx.state === 'SUCCESS' || tx.state === 'REFUND')) {
+      await this.d.settlement.settle(tx);
+      return this.d.settlement.finish(String(p._id));
+    }
+    if (tx && tx.state !== 'CLOSED' && !(await this.closeAtWechat(pay, p))) return;
+    const closed = await this.d.payments.updateOne(
+      { _id: p._id, status: 'created' },
+      { $set: { status: 'closed', closedAt: new Date() } },
+    );
+    if (closed.modifiedCount === 0) return;
+    await this.d.audit.record({
+      actor: why.actor,
+      action: 'payment.closed',
+      resource: 'payment',
+      resourceId: p._id,
+      before: { status: 'created' },
+      after: { status: 'closed', reason: why.reason },
+      requestId: why.requestId,
+    });
+  }
+
+  /**
+   * The customer's WeChat answered the pay sheet with a cancel or a failure: the order is closed now
+   * (under the invoice's pay lock, like a new tap), so the pay button is back at once instead of
+   * waiting for the order to expire. Answers the payment as it then stands (paid if it raced a payment).
+   */
+  async cancel(actor: Actor, id: string, requestId?: string): Promise<Payment> {
+    const found = await this.readable(actor, id);
+    const pay = this.requirePay();
+    if (found.status === 'created')
+      await this.d.lock.withLock(
+        `invoice-pay:${String(found.invoiceId)}`,
+        30_000,
+        async () => {
+          const p = await this.d.payments.findById(found._id).lean<PaymentDoc>();
+          if (p?.status === 'created')
+            await this.closeOrder(pay, p, { reason: 'cancelled', actor, requestId });
+        },
+        20_000,
+      );
+    return toPayment((await this.d.payments.findById(found._id).lean<PaymentDoc>()) ?? found);
+  }
+
+  /**
+   * One payment. `refresh` (the customer's 重新查询 when no outcome arrived) asks WeChat about an
+   * open order and settles it when paid — once per payment every few seconds, shared by every
+   * instance, so repeated taps cannot turn into a stream of WeChat queries.
+   */
+  async get(actor: Actor, id: string, opts: { refresh?: boolean } = {}): Promise<Payment> {
+    const payment = await this.readable(actor, id);
+    if (payment.status !== 'created') return toPayment(payment);
+    if (await this.d.settlement.recorded(payment)) {
+      // The ledger holds its money and the follow-up is still owed: finish it rather than show it unpaid.
+      await this.d.settlement.finish(id);
+    } else if (opts.refresh) {
+      if (!(await this.d.lock.claim(`payment-refresh:${id}`, REFRESH_EVERY_MS)))
+        throw new RateLimitError(Math.ceil(REFRESH_EVERY_MS / 1000));
+      const tx = await this.requirePay().queryOrder(payment.outTradeNo);
+      if (tx && (tx.state === 'SUCCESS' || tx.state === 'REFUND')) {
+        await this.d.settlement.settle(tx);
+        await this.d.settlement.finish(id);
+      }
+    } else return toPayment(payment);
+    return toPayment((await this.d.payments.findById(id).lean<PaymentDoc>()) ?? payment);
+  }
+
+  private async readable(actor: Actor, id: string): Promise<PaymentDoc> {
     const payment = isValidObjectId(id) ? await this.d.payments.findById(id).lean<PaymentDoc>() : null;
     if (!payment || !this.canRead(actor, payment)) throw new NotFoundError('付款记录不存在');
-    return toPayment(payment);
+    return payment;
   }
 
   /** Finance sees every payment; a customer its own; other staff none. Filters by invoice/customer/status. */

@@ -41,6 +41,8 @@ const ledgerSchema = new Schema<LedgerEntryDoc>(
 ledgerSchema.index({ key: 1 }, { unique: true });
 ledgerSchema.index({ invoiceId: 1 });
 ledgerSchema.index({ paymentId: 1 });
+// Receivables as of a day and the day's reconciliation read the entries by time.
+ledgerSchema.index({ at: 1 });
 
 export type LedgerEntryModel = Model<LedgerEntryDoc>;
 

@@ -315,6 +315,39 @@ it('the customer closes the pay page with 取消: the order is closed and the pa
   expect(paid.body).toMatchObject({ status: 'paid', paidAmount: 10_889, openAmount: 0 });
 });
 
+it('no answer from the pay page: a few seconds of 正在确认, then 重新查询 asks WeChat and brings the button back', async () => {
+  const sys = h5.system;
+  const payer = await payerWithInvoice(sys, 5_000);
+  await h5.signInCustomer(payer.openid);
+  const invoiceUrl = `${sys.baseUrl}/#/pages/invoices/detail/index?id=${payer.invoiceId}`;
+  await h5.page.goto(invoiceUrl);
+  await button('invoice-pay').click({ timeout: UI_TIMEOUT });
+  await h5.page.waitForURL((url) => url.pathname === '/__sim/pay-page', { timeout: UI_TIMEOUT });
+  const outTradeNo = new URL(h5.page.url()).searchParams.get('out_trade_no')!;
+  // the customer leaves the pay page without an answer (not 取消, not 确认支付)
+  await h5.page.goto(invoiceUrl);
+  await expectText(h5.page.locator('#pay-confirming'), '正在确认支付结果');
+  const since = Date.now();
+  await h5.page.locator('#pay-refresh').waitFor({ state: 'visible', timeout: 10_000 });
+  expect(Date.now() - since).toBeLessThan(10_000);
+  expect(await h5.page.locator('#invoice-pay').count()).toBe(0);
+  await screenshot('payments-unconfirmed-recheck');
+  const asked = h5.page.waitForResponse((r) => r.url().includes('refresh=1'));
+  await button('pay-refresh').click();
+  expect((await asked).status()).toBe(200);
+  await expectText(h5.page.locator('#pay-error'), '尚未付款');
+  await h5.page.locator('#invoice-pay').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  // the next tap pays the same open order (same key, same prepay), never a second one
+  await button('invoice-pay').click();
+  await h5.page.waitForURL((url) => url.pathname === '/__sim/pay-page', { timeout: UI_TIMEOUT });
+  expect(new URL(h5.page.url()).searchParams.get('out_trade_no')).toBe(outTradeNo);
+  await h5.page.locator('#confirm').click();
+  await h5.page.waitForURL((url) => url.hash.includes('/pages/invoices/detail/index'), {
+    timeout: UI_TIMEOUT,
+  });
+  await expectText(h5.page.locator('#invoice-status'), '已付清');
+});
+
 async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
   const deadline = Date.now() + UI_TIMEOUT;
   for (;;) {

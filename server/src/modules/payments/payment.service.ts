@@ -8,10 +8,11 @@ import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
 import type { MongoFilter } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
-import { PayApiError, type WechatPay } from '../../integrations/wechat/pay';
+import type { WechatPay } from '../../integrations/wechat/pay';
 import type { PortalAccountModel } from '../auth/portal-account.model';
 import type { InvoiceDoc } from '../contracts/invoice.model';
 import type { InvoiceService } from '../contracts/invoice.service';
+import { closeOpenOrders, closeOrder } from './payment-close';
 import type { PaymentSettlement } from './payment-settlement';
 import type { PaymentDoc, PaymentModel } from './payment.model';
 import { toPayment, tradeNoFor } from './payment.view';
@@ -62,7 +63,7 @@ export class PaymentService {
       30_000,
       async () => {
         if (await this.byKey(actor, idempotencyKey)) return null;
-        await this.closeOpenOrders(pay, invoiceId);
+        await closeOpenOrders(this.d, pay, invoiceId);
         const { invoice, openAmount } = await this.d.invoices.getPayable(actor, invoiceId);
         return this.insert(actor, account.openid, invoice, openAmount, idempotencyKey, requestId);
       },
@@ -119,51 +120,6 @@ export class PaymentService {
   }
 
   /**
-   * Older unpaid orders of the invoice are closed at WeChat before a new one is made, so two orders
-   * can never both be paid (an overpayment); one WeChat already reports paid is settled instead, and
-   * the new order is sized from what is still open (or refused when nothing is).
-   */
-  private async closeOpenOrders(pay: WechatPay, invoiceId: string): Promise<void> {
-    const open = await this.d.payments
-      .find({ invoiceId: new Types.ObjectId(invoiceId), status: 'created' })
-      .lean<PaymentDoc[]>();
-    for (const p of open) await this.closeOrder(pay, p, { reason: 'superseded', actor: null });
-  }
-
-  /**
-   * Closes one unpaid order, at WeChat first. WeChat is asked before closing because the customer
-   * may have paid a moment ago: an order the ledger holds or WeChat reports paid is settled, never
-   * closed (and a close answered ORDERPAID settles it too), so its notification still applies once.
-   */
-  private async closeOrder(
-    pay: WechatPay,
-    p: PaymentDoc,
-    why: { reason: 'superseded' | 'cancelled'; actor: Actor | null; requestId?: string },
-  ): Promise<void> {
-    if (await this.d.settlement.recorded(p)) return this.d.settlement.finish(String(p._id));
-    const tx = await pay.queryOrder(p.outTradeNo);
-    if (tx && (tx.state === 'SUCCESS' || tx.state === 'REFUND')) {
-      await this.d.settlement.settle(tx);
-      return this.d.settlement.finish(String(p._id));
-    }
-    if (tx && tx.state !== 'CLOSED' && !(await this.closeAtWechat(pay, p))) return;
-    const closed = await this.d.payments.updateOne(
-      { _id: p._id, status: 'created' },
-      { $set: { status: 'closed', closedAt: new Date() } },
-    );
-    if (closed.modifiedCount === 0) return;
-    await this.d.audit.record({
-      actor: why.actor,
-      action: 'payment.closed',
-      resource: 'payment',
-      resourceId: p._id,
-      before: { status: 'created' },
-      after: { status: 'closed', reason: why.reason },
-      requestId: why.requestId,
-    });
-  }
-
-  /**
    * The customer's WeChat answered the pay sheet with a cancel or a failure: the order is closed now
    * (under the invoice's pay lock, like a new tap), so the pay button is back at once instead of
    * waiting for the order to expire. Answers the payment as it then stands (paid if it raced a payment).
@@ -178,7 +134,7 @@ export class PaymentService {
         async () => {
           const p = await this.d.payments.findById(found._id).lean<PaymentDoc>();
           if (p?.status === 'created')
-            await this.closeOrder(pay, p, { reason: 'cancelled', actor, requestId });
+            await closeOrder(this.d, pay, p, { reason: 'cancelled', actor, requestId });
         },
         20_000,
       );
@@ -231,20 +187,6 @@ export class PaymentService {
     if (actor.role === 'customer')
       return actor.customerId !== null && actor.customerId === String(p.customerId);
     return MANAGES.has(actor.role);
-  }
-
-  /** False when WeChat says the order was paid just now: it has been settled instead of closed. */
-  private async closeAtWechat(pay: WechatPay, p: PaymentDoc): Promise<boolean> {
-    try {
-      await pay.closeOrder(p.outTradeNo);
-      return true;
-    } catch (err) {
-      if (!(err instanceof PayApiError) || err.code !== 'ORDERPAID') throw err;
-      const tx = await pay.queryOrder(p.outTradeNo);
-      if (tx) await this.d.settlement.settle(tx);
-      await this.d.settlement.finish(String(p._id));
-      return false;
-    }
   }
 
   private requirePay(): WechatPay {

@@ -200,6 +200,24 @@ describe('what WeChat tells the customer decides at once', () => {
     expect(again.status).toBe(409);
   });
 
+  it('a payment made between our query and our close (WeChat answers ORDERPAID) is settled, not closed', async () => {
+    const p = await payerWithInvoice(sys, 10_889);
+    const res = await payFor(sys, p.invoiceId, p.token, 'key-cancel-orderpaid');
+    // the query passes at once; the close is held long enough for the customer's payment to land first
+    sys.sim.injectFault({ endpoint: 'pay', delayMs: 0 });
+    sys.sim.injectFault({ endpoint: 'pay', delayMs: 1_500 });
+    const cancelling = cancel(res.body.payment.id, p.token);
+    await new Promise((r) => setTimeout(r, 600));
+    await sys.sim.simulatePayment(res.body.payment.outTradeNo, { notify: false });
+    const cancelled = await cancelling;
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('paid');
+    const late = await sys.sim.simulatePayment(res.body.payment.outTradeNo);
+    expect(late).toMatchObject({ delivered: true, status: 204 });
+    expect(await ledgerCount(p.invoiceId)).toBe(1);
+    expect(await invoiceOf(p.invoiceId)).toMatchObject({ status: 'paid', paidAmount: 10_889 });
+  });
+
   it('only the paying customer may cancel; a paid or closed payment is answered as it is', async () => {
     const p = await payerWithInvoice(sys, 5_000);
     const res = await payFor(sys, p.invoiceId, p.token, 'key-cancel-who-01');

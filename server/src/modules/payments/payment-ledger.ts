@@ -78,9 +78,7 @@ export async function ledgerTotals(
   const ids = invoiceIds.filter((id) => isValidObjectId(id)).map(String);
   for (const id of ids) totals.set(id, { paid: 0, refunded: 0 });
   if (ids.length === 0) return totals;
-  const filter: Record<string, unknown> = ids.length <= IN_LIMIT ? { invoiceId: { $in: ids } } : {};
-  if (at) filter.at = { $lt: at };
-  const rows = await entries.find(filter, { invoiceId: 1, kind: 1, amount: 1 }).lean();
+  const rows = await entries.find(entriesFilter(ids, at), { invoiceId: 1, kind: 1, amount: 1 }).lean();
   for (const r of rows) {
     const t = totals.get(String(r.invoiceId));
     if (!t) continue;
@@ -88,6 +86,34 @@ export async function ledgerTotals(
     else t.refunded += r.amount;
   }
   return totals;
+}
+
+function entriesFilter(ids: string[], at?: Date): Record<string, unknown> {
+  const filter: Record<string, unknown> = ids.length <= IN_LIMIT ? { invoiceId: { $in: ids } } : {};
+  if (at) filter.at = { $lt: at };
+  return filter;
+}
+
+export type LedgerMove = Pick<LedgerEntryDoc, 'kind' | 'amount' | 'at'>;
+
+/**
+ * The entries of many invoices in the order the money moved, per invoice id: for the readers that
+ * need when an invoice was paid in full, not only how much. One read, as `ledgerTotals`.
+ */
+export async function ledgerMoves(
+  entries: LedgerEntryModel,
+  invoiceIds: Array<Types.ObjectId | string>,
+): Promise<Map<string, LedgerMove[]>> {
+  const moves = new Map<string, LedgerMove[]>();
+  const ids = invoiceIds.filter((id) => isValidObjectId(id)).map(String);
+  for (const id of ids) moves.set(id, []);
+  if (ids.length === 0) return moves;
+  const rows = await entries
+    .find(entriesFilter(ids), { invoiceId: 1, kind: 1, amount: 1, at: 1 })
+    .sort({ at: 1, _id: 1 })
+    .lean();
+  for (const r of rows) moves.get(String(r.invoiceId))?.push({ kind: r.kind, amount: r.amount, at: r.at });
+  return moves;
 }
 
 export type LedgerEntryInput = Omit<LedgerEntryDoc, '_id' | 'createdAt'>;

@@ -116,6 +116,21 @@ export async function ledgerMoves(
   return moves;
 }
 
+/**
+ * The payment entries of many payments, by payment id: which orders moved money, how much and
+ * when, whatever each payment's own status says (a crash can leave it `created`). One read.
+ */
+export async function ledgerPaymentsOf(
+  entries: LedgerEntryModel,
+  paymentIds: Types.ObjectId[],
+): Promise<Map<string, { amount: number; at: Date }>> {
+  if (paymentIds.length === 0) return new Map();
+  const rows = await entries
+    .find({ paymentId: { $in: paymentIds }, kind: 'payment' }, { paymentId: 1, amount: 1, at: 1 })
+    .lean();
+  return new Map(rows.map((r) => [String(r.paymentId), { amount: r.amount, at: r.at }]));
+}
+
 export type LedgerEntryInput = Omit<LedgerEntryDoc, '_id' | 'createdAt'>;
 
 export class MongoPaymentLedger implements PaymentLedger {

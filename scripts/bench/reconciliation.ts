@@ -173,6 +173,7 @@ async function main() {
       discrepancies: c.models.discrepancies,
       payments: c.models.payments,
       refunds: c.models.refunds,
+      paymentLedger: c.models.paymentLedger,
       source: fileSource(file),
       lock: new RedisLock(c.redis),
       audit: c.audit,

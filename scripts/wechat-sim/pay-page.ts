@@ -1,3 +1,15 @@
+/**
+ * The way back with what the cashier knows, as `wx.requestPayment` reports `fail cancel`: the H5
+ * client reads `wxpay` from its hash route's query (where Taro keeps page parameters).
+ */
+export function returnWith(returnUrl: string, result: 'cancel'): string {
+  if (!returnUrl) return '';
+  const url = new URL(returnUrl);
+  if (url.hash) url.hash = `${url.hash}${url.hash.includes('?') ? '&' : '?'}wxpay=${result}`;
+  else url.searchParams.set('wxpay', result);
+  return url.toString();
+}
+
 /** The browser stand-in for wx.requestPayment used by the H5 client. */
 export function renderPayPage(outTradeNo: string, returnUrl: string): string {
   // JSON in a <script> must not be able to close the tag.
@@ -9,7 +21,7 @@ export function renderPayPage(outTradeNo: string, returnUrl: string): string {
 <style>body{font-family:sans-serif;max-width:420px;margin:40px auto;padding:0 16px;text-align:center}
 button{background:#07c160;color:#fff;border:0;border-radius:6px;padding:12px 32px;font-size:18px}#msg{color:#c00}</style></head>
 <body><h1>模拟微信支付</h1><p>订单号 <code>${html(outTradeNo)}</code></p>
-<button id="confirm" type="button">确认支付</button> <a id="cancel" href="${html(returnUrl)}">取消</a><p id="msg"></p>
+<button id="confirm" type="button">确认支付</button> <a id="cancel" href="${html(returnWith(returnUrl, 'cancel'))}">取消</a><p id="msg"></p>
 <script>
 const outTradeNo = ${js(outTradeNo)}, returnUrl = ${js(returnUrl)};
 document.getElementById('confirm').addEventListener('click', async (e) => {

@@ -10,6 +10,7 @@ import {
   staffMember,
   type Signed,
 } from '../support/insights-cast';
+import { paymentLedgerKey } from '../../server/src/modules/payments/payment-ledger';
 import { payFor } from '../support/pay';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -25,6 +26,8 @@ describe('anomaly flags', () => {
   let lina: Signed;
   let wang: Signed;
   let bigInvoiceId: string;
+  let yiToken: string;
+  let yiInvoices: Array<{ id: string; amount: number }>;
   const get = (path: string, token: string) => sys.api.get(`/api/v1${path}`, token);
   const post = (path: string, body: unknown, token: string) => sys.api.post(`/api/v1${path}`, body, token);
 
@@ -71,6 +74,8 @@ describe('anomaly flags', () => {
       'invoices',
     );
     bigInvoiceId = invoices.items.find((i: any) => i.amount === 20_000_000).id;
+    yiToken = yi.token;
+    yiInvoices = invoices.items;
 
     const cr = must<any>(
       await post(
@@ -173,5 +178,38 @@ describe('anomaly flags', () => {
     const after = must<any>(await get('/insights/anomalies?limit=100', finance.token), 200, 'all').items
       .length;
     expect(after).toBe(before);
+  });
+
+  it('flags a refund right after a payment a crash left `created` once its ledger entry was written', async () => {
+    const invoice = yiInvoices.find((i) => i.amount === 1_100_000)!;
+    const pay = must<any>(
+      await payFor(sys, invoice.id, yiToken, `k-${new Types.ObjectId().toHexString()}`),
+      200,
+      'pay',
+    );
+    // The notification wrote the ledger entry; the crash came before the payment was marked paid.
+    await sys.server.container.models.paymentLedger.create({
+      key: paymentLedgerKey(pay.payment.outTradeNo),
+      kind: 'payment',
+      invoiceId: new Types.ObjectId(invoice.id),
+      paymentId: new Types.ObjectId(pay.payment.id),
+      amount: 1_100_000,
+      wechatId: `4200${new Types.ObjectId().toHexString()}`,
+      at: new Date(),
+    });
+    must(
+      await post(`/payments/${pay.payment.id}/refunds`, { amount: 200_000, reason: '多付' }, finance.token),
+      201,
+      'refund',
+    );
+    expect((await runJob(sys, admin.token, 'insights.anomaly-scan')).outcome).toBe('succeeded');
+    const refunds = must<any>(
+      await get('/insights/anomalies?subject=refund&limit=100', finance.token),
+      200,
+      'anomalies',
+    );
+    expect(refunds.items).toContainEqual(
+      expect.objectContaining({ rule: 'refund_soon_after_payment', amount: 200_000 }),
+    );
   });
 });

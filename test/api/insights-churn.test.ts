@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import { loadHistories } from '../../server/src/modules/insights/churn.data';
+import { featuresAt } from '../../server/src/modules/insights/churn.features';
 import { runJob } from '../support/feedback-cast';
 import { rng, seedHistory, type Profile } from '../support/churn-history';
 import { must, staffMember, type Signed } from '../support/insights-cast';
@@ -162,5 +166,39 @@ describe('churn risk', () => {
     expect(
       (await sys.api.get(`/api/v1/customers/${mine.items[0].customerId}/churn`, other.token)).status,
     ).toBe(404);
+  });
+
+  it('counts late payments by the ledger where a crash left the invoice unpaid (stale status, no paidAt)', async () => {
+    const models = sys.server.container.models;
+    const c = await sys.seed.customer({ ownerId: lina.id });
+    const at = (days: number) => new Date(now.getTime() + days * DAY_MS);
+    const invoice = async (status: 'overdue' | 'issued', dueDate: Date, paidAt: Date) => {
+      const doc = await models.invoices.create({
+        number: `INV-${randomBytes(4).toString('hex')}`,
+        contractId: new Types.ObjectId(),
+        contractNumber: 'HT-TEST',
+        installmentId: new Types.ObjectId(),
+        customerId: new Types.ObjectId(c.id),
+        amount: 100_000,
+        status,
+        issuedAt: at(-90),
+        dueDate,
+        reason: { kind: 'date', milestoneId: null, milestoneName: null, installmentName: '进度款' },
+      });
+      await models.paymentLedger.create({
+        key: `payment:PI${String(new Types.ObjectId())}`,
+        kind: 'payment',
+        invoiceId: doc._id,
+        paymentId: new Types.ObjectId(),
+        amount: 100_000,
+        wechatId: `4200${randomBytes(8).toString('hex')}`,
+        at: paidAt,
+      });
+    };
+    // Paid two days early, then marked overdue from its stale totals; paid five days late.
+    await invoice('overdue', at(-60), at(-62));
+    await invoice('issued', at(-40), at(-35));
+    const history = (await loadHistories(models)).find((h) => h.customerId === c.id)!;
+    expect(featuresAt(history, now).latePayments).toBe(1);
   });
 });

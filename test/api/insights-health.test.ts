@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
 import { runJob } from '../support/feedback-cast';
 import {
   complaint,
@@ -92,6 +94,49 @@ describe('weekly customer-health report', () => {
     expect(content).not.toContain('丙公司');
     const inbox = must<any>(await sys.api.get('/api/v1/notifications?limit=50', lina.token), 200, 'inbox');
     expect(inbox.items.filter((i: any) => i.title.startsWith('客户健康周报'))).toHaveLength(1);
+  });
+
+  it('reports as overdue what the ledger holds open, not an invoice a crash left with stale totals', async () => {
+    const zhao = await staffMember(sys, 'sales', '赵敏');
+    const ding = await portalCustomer(sys, zhao.id, '丁公司');
+    const wu = await portalCustomer(sys, zhao.id, '戊公司');
+    const models = sys.server.container.models;
+    const dueLastMonth = new Date(`${day(-30)}T00:00:00Z`);
+    const invoice = async (customerId: string, amount: number) => {
+      const doc = await models.invoices.create({
+        number: `INV-${randomBytes(4).toString('hex')}`,
+        contractId: new Types.ObjectId(),
+        contractNumber: 'HT-TEST',
+        installmentId: new Types.ObjectId(),
+        customerId: new Types.ObjectId(customerId),
+        amount,
+        status: 'overdue',
+        issuedAt: new Date(`${day(-40)}T00:00:00Z`),
+        dueDate: dueLastMonth,
+        reason: { kind: 'date', milestoneId: null, milestoneName: null, installmentName: '进度款' },
+      });
+      return doc._id;
+    };
+    // The payments landed on the ledger; the crash came before the invoices were recalculated.
+    const paid = async (invoiceId: Types.ObjectId, amount: number) =>
+      models.paymentLedger.create({
+        key: `payment:PI${String(new Types.ObjectId())}`,
+        kind: 'payment',
+        invoiceId,
+        paymentId: new Types.ObjectId(),
+        amount,
+        wechatId: `4200${randomBytes(8).toString('hex')}`,
+        at: new Date(),
+      });
+    await paid(await invoice(ding.id, 100_000), 100_000);
+    await paid(await invoice(wu.id, 200_000), 50_000);
+
+    expect((await runJob(sys, admin.token, 'insights.health-report')).outcome).toBe('succeeded');
+    const report = must<any>(await sys.api.get('/api/v1/insights/health-report', zhao.token), 200, 'report');
+    expect(report.summary.overdueAmount).toBe(150_000);
+    const row = (name: string) => report.customers.find((c: any) => c.name === name);
+    expect(row('丁公司')).toMatchObject({ overdueAmount: 0, overdueInvoices: 0 });
+    expect(row('戊公司')).toMatchObject({ overdueAmount: 150_000, overdueInvoices: 1 });
   });
 
   it('lets admins read any owner’s report and nobody else’s', async () => {

@@ -62,6 +62,26 @@ async function seedInvoice(customerId: string, fields: Record<string, unknown> =
   return String(doc._id);
 }
 
+/** A payment's ledger entry, as the notification writes it before the invoice is recalculated. */
+async function ledgerPayment(invoiceId: string, amount: number, at: Date) {
+  await sys.server.container.models.paymentLedger.create({
+    key: `payment:PI${String(new Types.ObjectId())}`,
+    kind: 'payment',
+    invoiceId: new Types.ObjectId(invoiceId),
+    paymentId: new Types.ObjectId(),
+    amount,
+    wechatId: `4200${randomBytes(8).toString('hex')}`,
+    at,
+  });
+}
+
+/** An invoice paid in full at `paidAt`: the ledger entry and the invoice's cached totals. */
+async function seedPaid(customerId: string, dueDate: Date, paidAt: Date) {
+  const id = await seedInvoice(customerId, { status: 'paid', dueDate, paidAt, paidAmount: 100_000 });
+  await ledgerPayment(id, 100_000, paidAt);
+  return id;
+}
+
 const stepsOf = (invoiceId: string) =>
   sys.server.container.models.overdueSteps.find({ invoiceId }).sort({ rung: 1 }).lean();
 const eventsOf = (invoiceId: string) => events.filter((e) => e.payload.invoiceId === invoiceId);
@@ -162,6 +182,16 @@ describe('overdue ladder', () => {
       paidAmount: 100_000,
       paidAt: new Date('2026-10-30T03:00:00Z'),
     });
+    // paid is what the ledger holds: the payment's entry, as the notification writes it
+    await sys.server.container.models.paymentLedger.create({
+      key: `payment:PI${String(new Types.ObjectId())}`,
+      kind: 'payment',
+      invoiceId: new Types.ObjectId(paid),
+      paymentId: new Types.ObjectId(),
+      amount: 100_000,
+      wechatId: `4200${randomBytes(8).toString('hex')}`,
+      at: new Date('2026-10-30T03:00:00Z'),
+    });
     // nothing left to arrange on a paid invoice
     const arrange = await sys.api.post(
       `/api/v1/invoices/${paid}/arrangement`,
@@ -183,23 +213,13 @@ describe('late payments and the risk tier', () => {
     const day = (d: number) =>
       new Date(new Date(now + d * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00Z');
     // One on time, one paid three days late: not yet risk.
-    await seedInvoice(c.id, { status: 'paid', dueDate: day(-60), paidAt: day(-61), paidAmount: 100_000 });
-    const lateOne = await seedInvoice(c.id, {
-      status: 'paid',
-      dueDate: day(-40),
-      paidAt: day(-37),
-      paidAmount: 100_000,
-    });
+    await seedPaid(c.id, day(-60), day(-61));
+    const lateOne = await seedPaid(c.id, day(-40), day(-37));
     await sys.server.container.events.publish('invoice.paid', { customerId: c.id, invoiceId: lateOne });
     let stored = await sys.server.container.models.customers.findById(c.id).lean();
     expect(stored!.tier).not.toBe('risk');
 
-    const lateTwo = await seedInvoice(c.id, {
-      status: 'paid',
-      dueDate: day(-20),
-      paidAt: day(-10),
-      paidAmount: 100_000,
-    });
+    const lateTwo = await seedPaid(c.id, day(-20), day(-10));
     await sys.server.container.events.publish('invoice.paid', { customerId: c.id, invoiceId: lateTwo });
     stored = await sys.server.container.models.customers.findById(c.id).lean();
     expect(stored!.tier).toBe('risk');
@@ -214,12 +234,44 @@ describe('late payments and the risk tier', () => {
     expect(score.body).toMatchObject({ tier: 'risk', tierRule: 'risk' });
   });
 
+  it('punctuality follows the ledger where a crash left the invoice unpaid (stale status, no paidAt)', async () => {
+    const now = Date.now();
+    const c = await sys.seed.customer({ ownerId: owner.id });
+    const day = (d: number) =>
+      new Date(new Date(now + d * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00Z');
+    // Both paid in full before they fell due; the crash came before the invoices were recalculated,
+    // and the overdue job then marked the first one overdue from its stale cached totals.
+    const first = await seedInvoice(c.id, { status: 'overdue', dueDate: day(-30) });
+    await ledgerPayment(first, 100_000, day(-31));
+    const second = await seedInvoice(c.id, { status: 'issued', dueDate: day(-20) });
+    await ledgerPayment(second, 40_000, day(-26));
+    await ledgerPayment(second, 60_000, day(-25));
+    // Paid in full three days late, in two parts: the day of the second part counts.
+    const third = await seedInvoice(c.id, {
+      status: 'partially_paid',
+      paidAmount: 50_000,
+      dueDate: day(-10),
+    });
+    await ledgerPayment(third, 50_000, day(-12));
+    await ledgerPayment(third, 50_000, day(-7));
+    await sys.server.container.events.publish('invoice.paid', { customerId: c.id, invoiceId: third });
+
+    const admin = await sys.seed.staff('admin');
+    const token = await sys.loginStaff(admin.username, admin.password);
+    const score = await sys.api.get(`/api/v1/customers/${c.id}/score`, token);
+    expect(score.status).toBe(200);
+    const factor = (name: string) => score.body.factors.find((f: any) => f.factor === name);
+    expect(factor('paymentPunctuality').raw).toBeCloseTo(2 / 3, 2);
+    // one late payment in 12 months: below the risk rule's two
+    expect(score.body.tierRule).not.toBe('risk');
+  });
+
   it('an invoice left overdue counts as late too', async () => {
     const c = await sys.seed.customer({ ownerId: owner.id });
     const { paymentRecords } = await import('../../server/src/modules/contracts/overdue.scoring');
     await seedInvoice(c.id, { status: 'overdue', dueDate: new Date(Date.now() - 5 * 86_400_000) });
     await seedInvoice(c.id, { status: 'issued', dueDate: new Date(Date.now() + 5 * 86_400_000) });
-    const records = await paymentRecords(sys.server.container.models.invoices, [c.id]);
+    const records = await paymentRecords(sys.server.container.models, [c.id]);
     expect(records.get(c.id)).toEqual({ late: 1, onTime: 0 });
   });
 });

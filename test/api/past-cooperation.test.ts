@@ -26,6 +26,12 @@ function expectStatus(res: { status: number; body: unknown }, status: number) {
 
 /** A settled payment as the payments module records it, then the invoice recalculated from the ledger. */
 async function pay(invoiceId: string, amount: number) {
+  await ledgerEntry(invoiceId, amount, new Date());
+  await sys.server.container.services.invoices.recalculate(invoiceId);
+}
+
+/** Only the payment's ledger entry: the state a crash before the invoice's recalculation leaves. */
+async function ledgerEntry(invoiceId: string, amount: number, at: Date) {
   const wechatId = `42000${new Types.ObjectId().toHexString()}`;
   await models().paymentLedger.create({
     key: `payment:${wechatId}`,
@@ -35,9 +41,8 @@ async function pay(invoiceId: string, amount: number) {
     refundId: null,
     amount,
     wechatId,
-    at: new Date(),
+    at,
   });
-  await sys.server.container.services.invoices.recalculate(invoiceId);
 }
 
 async function secondProject(): Promise<string> {
@@ -232,5 +237,50 @@ describe('past cooperation on the opportunity detail', () => {
       ['low_ratings', '1 次低分评价（2 星及以下）'],
       ['risk_tags', '风险标签：拖欠尾款'],
     ]);
+  });
+
+  it('payments a crash left on the ledger only (invoice not recalculated) count as paid, with the ledger time', async () => {
+    const own = await contractCast(sys);
+    // ¥3,000 due 5 days ago, paid in full 6 days ago; the invoice kept its stale totals and the
+    // overdue job then marked it overdue. ¥4,000 due 10 days ago: ¥1,000 paid and recalculated,
+    // the remaining ¥3,000 paid today with the crash before the recalculation (10 days late).
+    const contract = await activeContract(sys, own, {
+      projectId: own.projectId,
+      amount: 700_000,
+      plan: ['首付款', '尾款'].map((name, i) => ({
+        name,
+        amount: i === 0 ? 300_000 : 400_000,
+        trigger: { kind: 'signing' },
+        dueDays: 7,
+      })),
+    });
+    const invoices = await models()
+      .invoices.find({ contractId: new Types.ObjectId(contract.id) })
+      .sort({ amount: 1 })
+      .lean();
+    const [first, second] = invoices.map((i) => String(i._id)) as [string, string];
+    const today = shanghaiToday();
+    await models().invoices.updateOne(
+      { _id: first },
+      { $set: { dueDate: dayStart(today, -5), status: 'overdue' } },
+    );
+    await models().invoices.updateOne({ _id: second }, { $set: { dueDate: dayStart(today, -10) } });
+    await ledgerEntry(first, 300_000, dayStart(today, -6));
+    await pay(second, 100_000);
+    await ledgerEntry(second, 300_000, new Date());
+
+    const opp = await post('/opportunities', { customerId: own.customerId, name: '二期' }, own.sales.token);
+    const detail = await get(`/opportunities/${opp.body.id}`, own.sales.token);
+    expectStatus(detail, 200);
+    expect(detail.body.pastCooperation.payments).toEqual({
+      issued: 2,
+      paid: 2,
+      paidOnTime: 1,
+      paidLate: 1,
+      overdueNow: 0,
+      overdueAmount: 0,
+      averageDaysLate: 10,
+      lateLast12Months: 1,
+    });
   });
 });

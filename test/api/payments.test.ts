@@ -153,3 +153,96 @@ describe('paying an invoice in WeChat', () => {
     expect(theirs.status).toBe(404);
   });
 });
+
+describe('what WeChat tells the customer decides at once', () => {
+  const cancel = (id: string, token: string) =>
+    sys.api.request('POST', `/api/v1/payments/${id}/cancel`, { token });
+  const ledgerCount = (invoiceId: string) =>
+    sys.server.container.models.paymentLedger.countDocuments({ invoiceId: new Types.ObjectId(invoiceId) });
+
+  it('a cancelled pay sheet closes the order at WeChat and the customer can pay again immediately', async () => {
+    const p = await payerWithInvoice(sys, 10_889);
+    const first = await payFor(sys, p.invoiceId, p.token, 'key-cancel-one-01');
+    const cancelled = await cancel(first.body.payment.id, p.token);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ id: first.body.payment.id, status: 'closed' });
+    // WeChat will not take money for the closed order any more
+    await expect(sys.sim.simulatePayment(first.body.payment.outTradeNo)).rejects.toThrow(/关闭/);
+    const audit = await sys.server.container.audit.forResource('payment', first.body.payment.id);
+    expect(audit.find((a) => a.action === 'payment.closed')).toMatchObject({
+      after: { reason: 'cancelled' },
+    });
+    const second = await payFor(sys, p.invoiceId, p.token, 'key-cancel-two-01');
+    expect(second.status).toBe(200);
+    expect(second.body.payment).toMatchObject({ amount: 10_889, status: 'created' });
+    expect(second.body.requestPayment.package).toMatch(/^prepay_id=/);
+    await sys.sim.simulatePayment(second.body.payment.outTradeNo);
+    const inv = await waitFor(
+      () => invoiceOf(p.invoiceId),
+      (i) => i?.status === 'paid',
+    );
+    expect(inv).toMatchObject({ status: 'paid', paidAmount: 10_889 });
+    expect(await ledgerCount(p.invoiceId)).toBe(1);
+  });
+
+  it('a payment that went through just before the cancel is settled instead of closed, and its late notification applies once', async () => {
+    const p = await payerWithInvoice(sys, 10_889);
+    const res = await payFor(sys, p.invoiceId, p.token, 'key-cancel-race-01');
+    await sys.sim.simulatePayment(res.body.payment.outTradeNo, { notify: false });
+    const cancelled = await cancel(res.body.payment.id, p.token);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('paid');
+    const late = await sys.sim.simulatePayment(res.body.payment.outTradeNo);
+    expect(late).toMatchObject({ delivered: true, status: 204 });
+    expect(await ledgerCount(p.invoiceId)).toBe(1);
+    expect(await invoiceOf(p.invoiceId)).toMatchObject({ status: 'paid', paidAmount: 10_889 });
+    const again = await payFor(sys, p.invoiceId, p.token, 'key-cancel-race-02');
+    expect(again.status).toBe(409);
+  });
+
+  it('a payment made between our query and our close (WeChat answers ORDERPAID) is settled, not closed', async () => {
+    const p = await payerWithInvoice(sys, 10_889);
+    const res = await payFor(sys, p.invoiceId, p.token, 'key-cancel-orderpaid');
+    // the query passes at once; the close is held long enough for the customer's payment to land first
+    sys.sim.injectFault({ endpoint: 'pay', delayMs: 0 });
+    sys.sim.injectFault({ endpoint: 'pay', delayMs: 1_500 });
+    const cancelling = cancel(res.body.payment.id, p.token);
+    await new Promise((r) => setTimeout(r, 600));
+    await sys.sim.simulatePayment(res.body.payment.outTradeNo, { notify: false });
+    const cancelled = await cancelling;
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('paid');
+    const late = await sys.sim.simulatePayment(res.body.payment.outTradeNo);
+    expect(late).toMatchObject({ delivered: true, status: 204 });
+    expect(await ledgerCount(p.invoiceId)).toBe(1);
+    expect(await invoiceOf(p.invoiceId)).toMatchObject({ status: 'paid', paidAmount: 10_889 });
+  });
+
+  it('only the paying customer may cancel; a paid or closed payment is answered as it is', async () => {
+    const p = await payerWithInvoice(sys, 5_000);
+    const res = await payFor(sys, p.invoiceId, p.token, 'key-cancel-who-01');
+    const stranger = await payerWithInvoice(sys);
+    expect((await cancel(res.body.payment.id, stranger.token)).status).toBe(404);
+    expect((await cancel(res.body.payment.id, finance)).status).toBe(403);
+    expect((await cancel(res.body.payment.id, p.token)).body.status).toBe('closed');
+    expect((await cancel(res.body.payment.id, p.token)).body.status).toBe('closed');
+  });
+
+  it('an unknown outcome is checked again at WeChat on request (?refresh=1), at most once every few seconds', async () => {
+    const p = await payerWithInvoice(sys, 7_700);
+    const res = await payFor(sys, p.invoiceId, p.token, 'key-refresh-0001');
+    const id = res.body.payment.id as string;
+    const unpaid = await sys.api.get(`/api/v1/payments/${id}?refresh=1`, p.token);
+    expect(unpaid.status).toBe(200);
+    expect(unpaid.body.status).toBe('created');
+    // the notification is lost; the customer taps 重新查询 again too soon, then a little later
+    await sys.sim.simulatePayment(res.body.payment.outTradeNo, { notify: false });
+    const tooSoon = await sys.api.get(`/api/v1/payments/${id}?refresh=1`, p.token);
+    expect(tooSoon.status).toBe(429);
+    expect(tooSoon.body.error.message).toMatch(/频繁/);
+    await new Promise((r) => setTimeout(r, 3_100));
+    const paid = await sys.api.get(`/api/v1/payments/${id}?refresh=1`, p.token);
+    expect(paid.body.status).toBe('paid');
+    expect(await invoiceOf(p.invoiceId)).toMatchObject({ status: 'paid', paidAmount: 7_700 });
+  });
+});

@@ -279,6 +279,66 @@ describe('reconciliation', () => {
     expect(res.body).toMatchObject({ emptyBill: true, counts: { billLines: 0, missing_bill: 1 } });
   });
 
+  it('money the ledger holds is settled even where a crash left the payment created and the refund processing', async () => {
+    const date = '2026-11-16';
+    const when = (t: string) => new Date(`${date}T${t}+08:00`);
+    const orderNo = no('L');
+    const refundNo = no('LR');
+    // the notification's ledger entries are written; the payment's and refund's own status are not
+    const payment = await seedPayment({
+      outTradeNo: orderNo,
+      amount: 10_889,
+      status: 'created',
+      paidAt: null,
+    });
+    await sys.server.container.models.payments.collection.updateOne(
+      { _id: payment._id },
+      { $set: { createdAt: when('09:55:00') } },
+    );
+    const refund = await seedRefund(payment, refundNo, 889);
+    await sys.server.container.models.refunds.updateOne(
+      { _id: refund._id },
+      { $set: { status: 'processing', succeededAt: null } },
+    );
+    const { paymentLedger } = sys.server.container.models;
+    await paymentLedger.create([
+      {
+        key: `payment:${orderNo}`,
+        kind: 'payment',
+        invoiceId: payment.invoiceId,
+        paymentId: payment._id,
+        amount: 10_889,
+        wechatId: no('4200'),
+        at: when('10:00:00'),
+      },
+      {
+        key: `refund:${refundNo}`,
+        kind: 'refund',
+        invoiceId: payment.invoiceId,
+        paymentId: payment._id,
+        refundId: refund._id,
+        amount: 889,
+        wechatId: no('5030'),
+        at: when('15:00:00'),
+      },
+    ]);
+    await editBill({
+      extraOrders: [{ out_trade_no: orderNo, total: 10_889, paidAt: `${date}T10:00:01+08:00` }],
+      extraRefunds: [
+        {
+          out_trade_no: orderNo,
+          out_refund_no: refundNo,
+          refund: 889,
+          succeededAt: `${date}T15:00:01+08:00`,
+        },
+      ],
+    });
+    const res = await run(date);
+    await editBill({});
+    expect(res.status).toBe(200);
+    expect(res.body.counts).toMatchObject({ billLines: 2, matched: 2, status_mismatch: 0, missing_bill: 0 });
+  });
+
   it("refuses today's bill (not published yet) and anyone but finance or admin", async () => {
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     expect((await run(today)).body.error.code).toBe('RECONCILIATION_BILL_NOT_READY');

@@ -272,6 +272,82 @@ it('customer confirms a milestone, pays the installment it made due, finance see
   await screenshot('payments-receivables');
 });
 
+it('the customer closes the pay page with 取消: the order is closed and the pay button is back at once', async () => {
+  const sys = h5.system;
+  const finance = await staff('finance', '财务赵静');
+  const payer = await payerWithInvoice(sys, 10_889);
+  await h5.signInCustomer(payer.openid);
+  await h5.page.goto(`${sys.baseUrl}/#/pages/invoices/detail/index?id=${payer.invoiceId}`);
+  await expectText(h5.page.locator('#invoice-open-amount'), '¥108.89');
+  await button('invoice-pay').click({ timeout: UI_TIMEOUT });
+  await h5.page.waitForURL((url) => url.pathname === '/__sim/pay-page', { timeout: UI_TIMEOUT });
+  const first = new URL(h5.page.url()).searchParams.get('out_trade_no')!;
+  await h5.page.locator('#cancel').click();
+  await h5.page.waitForURL((url) => url.hash.includes('/pages/invoices/detail/index'), {
+    timeout: UI_TIMEOUT,
+  });
+  const backAt = Date.now();
+  // back at once: no 正在确认支付结果 wait, the button is there with the cancel said in words
+  await h5.page.locator('#invoice-pay').waitFor({ state: 'visible', timeout: 3_000 });
+  const waitedMs = Date.now() - backAt;
+  expect(waitedMs).toBeLessThan(3_000);
+  expect(await h5.page.locator('#pay-confirming').count()).toBe(0);
+  expect(await h5.page.locator('#pay-unconfirmed').count()).toBe(0);
+  await expectText(h5.page.locator('#pay-error'), '已取消支付');
+  await expectText(h5.page.locator('#invoice-pay'), '¥108.89');
+  await screenshot('payments-cancelled-pay-again');
+  // the server closed the order, at WeChat too (the simulator refuses to take money for it)
+  const orders = await sys.api.get(`/api/v1/payments?invoiceId=${payer.invoiceId}`, finance.token);
+  expect(orders.body.items).toMatchObject([{ outTradeNo: first, status: 'closed' }]);
+  await expect(sys.sim.simulatePayment(first)).rejects.toThrow(/关闭/);
+
+  // paying again right away: a new order, paid through the pay page
+  await button('invoice-pay').click();
+  await h5.page.waitForURL((url) => url.pathname === '/__sim/pay-page', { timeout: UI_TIMEOUT });
+  const second = new URL(h5.page.url()).searchParams.get('out_trade_no')!;
+  expect(second).not.toBe(first);
+  await h5.page.locator('#confirm').click();
+  await h5.page.waitForURL((url) => url.hash.includes('/pages/invoices/detail/index'), {
+    timeout: UI_TIMEOUT,
+  });
+  await expectText(h5.page.locator('#invoice-status'), '已付清');
+  const paid = await sys.api.get(`/api/v1/invoices/${payer.invoiceId}`, finance.token);
+  expect(paid.body).toMatchObject({ status: 'paid', paidAmount: 10_889, openAmount: 0 });
+});
+
+it('no answer from the pay page: a few seconds of 正在确认, then 重新查询 asks WeChat and brings the button back', async () => {
+  const sys = h5.system;
+  const payer = await payerWithInvoice(sys, 5_000);
+  await h5.signInCustomer(payer.openid);
+  const invoiceUrl = `${sys.baseUrl}/#/pages/invoices/detail/index?id=${payer.invoiceId}`;
+  await h5.page.goto(invoiceUrl);
+  await button('invoice-pay').click({ timeout: UI_TIMEOUT });
+  await h5.page.waitForURL((url) => url.pathname === '/__sim/pay-page', { timeout: UI_TIMEOUT });
+  const outTradeNo = new URL(h5.page.url()).searchParams.get('out_trade_no')!;
+  // the customer leaves the pay page without an answer (not 取消, not 确认支付)
+  await h5.page.goto(invoiceUrl);
+  await expectText(h5.page.locator('#pay-confirming'), '正在确认支付结果');
+  const since = Date.now();
+  await h5.page.locator('#pay-refresh').waitFor({ state: 'visible', timeout: 10_000 });
+  expect(Date.now() - since).toBeLessThan(10_000);
+  expect(await h5.page.locator('#invoice-pay').count()).toBe(0);
+  await screenshot('payments-unconfirmed-recheck');
+  const asked = h5.page.waitForResponse((r) => r.url().includes('refresh=1'));
+  await button('pay-refresh').click();
+  expect((await asked).status()).toBe(200);
+  await expectText(h5.page.locator('#pay-error'), '尚未付款');
+  await h5.page.locator('#invoice-pay').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  // the next tap pays the same open order (same key, same prepay), never a second one
+  await button('invoice-pay').click();
+  await h5.page.waitForURL((url) => url.pathname === '/__sim/pay-page', { timeout: UI_TIMEOUT });
+  expect(new URL(h5.page.url()).searchParams.get('out_trade_no')).toBe(outTradeNo);
+  await h5.page.locator('#confirm').click();
+  await h5.page.waitForURL((url) => url.hash.includes('/pages/invoices/detail/index'), {
+    timeout: UI_TIMEOUT,
+  });
+  await expectText(h5.page.locator('#invoice-status'), '已付清');
+});
+
 async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
   const deadline = Date.now() + UI_TIMEOUT;
   for (;;) {

@@ -75,30 +75,7 @@ export async function seedHistory(
   );
   if (f.cameBack && f.end) signed.push(contract(new Date(f.end.getTime() + 30 * DAY_MS), per));
   await m.contracts.collection.insertMany(signed);
-  if (f.late > 0)
-    await m.invoices.collection.insertMany(
-      Array.from({ length: f.late }, (_, i) => {
-        const due = new Date(f.ref.getTime() - (100 + i * 30) * DAY_MS);
-        return {
-          number: `INV-CH-${tag()}`,
-          contractId: new Types.ObjectId(),
-          contractNumber: 'HT-CH',
-          installmentId: new Types.ObjectId(),
-          customerId,
-          projectId,
-          amount: 100_000,
-          paidAmount: 100_000,
-          refundedAmount: 0,
-          status: 'paid',
-          issuedAt: new Date(due.getTime() - 15 * DAY_MS),
-          dueDate: due,
-          paidAt: new Date(due.getTime() + 10 * DAY_MS),
-          reason: { kind: 'date', milestoneId: null, milestoneName: null, installmentName: '进度款' },
-          createdAt: due,
-          updatedAt: due,
-        };
-      }),
-    );
+  if (f.late > 0) await seedLatePayments(m, customerId, projectId, f.ref, f.late);
   if (f.rating !== null) {
     const at = new Date(f.ref.getTime() - 5 * DAY_MS);
     const s = f.rating;
@@ -154,4 +131,54 @@ export function rng(seed: number) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** `count` invoices paid in full 10 days after their due day: the ledger entry and the cached totals. */
+async function seedLatePayments(
+  m: TestSystem['server']['container']['models'],
+  customerId: Types.ObjectId,
+  projectId: Types.ObjectId,
+  ref: Date,
+  count: number,
+) {
+  const invoices = Array.from({ length: count }, (_, i) => {
+    const due = new Date(ref.getTime() - (100 + i * 30) * DAY_MS);
+    return {
+      _id: new Types.ObjectId(),
+      number: `INV-CH-${crypto.randomBytes(6).toString('hex')}`,
+      contractId: new Types.ObjectId(),
+      contractNumber: 'HT-CH',
+      installmentId: new Types.ObjectId(),
+      customerId,
+      projectId,
+      amount: 100_000,
+      paidAmount: 100_000,
+      refundedAmount: 0,
+      status: 'paid',
+      issuedAt: new Date(due.getTime() - 15 * DAY_MS),
+      dueDate: due,
+      paidAt: new Date(due.getTime() + 10 * DAY_MS),
+      reason: { kind: 'date', milestoneId: null, milestoneName: null, installmentName: '进度款' },
+      createdAt: due,
+      updatedAt: due,
+    };
+  });
+  await m.invoices.collection.insertMany(invoices);
+  await m.paymentLedger.collection.insertMany(
+    invoices.map((inv) => {
+      const wechatId = `4200${crypto.randomBytes(8).toString('hex')}`;
+      return {
+        key: `payment:PI${String(new Types.ObjectId())}`,
+        kind: 'payment',
+        invoiceId: inv._id,
+        paymentId: new Types.ObjectId(),
+        refundId: null,
+        amount: inv.amount,
+        wechatId,
+        payerOpenid: null,
+        at: inv.paidAt,
+        createdAt: inv.paidAt,
+      };
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import { commonPlatform } from './common';
 import { saveInBrowser } from './h5-files';
 import { chooseImagesInBrowser, uploadInBrowser } from './h5-images';
-import { PlatformError, type Platform, type SubscribeDecision } from './types';
+import { PlatformError, type PaymentOutcome, type Platform, type SubscribeDecision } from './types';
 
 /**
  * In a browser there is no WeChat: the simulator's bridge issues login codes, shows a pay page and
@@ -43,6 +43,21 @@ async function postToBridge<T>(path: string, body: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** The query parameter the simulator's pay page adds to the way back (`cancel` or `fail`). */
+const PAY_RETURN_PARAM = 'wxpay';
+
+/** Reads and removes the pay page's report from the hash route's query, so a reload does not repeat it. */
+function takePaymentReturn(): PaymentOutcome | null {
+  const [route, query = ''] = window.location.hash.split('?');
+  const params = new URLSearchParams(query);
+  const value = params.get(PAY_RETURN_PARAM);
+  if (value === null) return null;
+  params.delete(PAY_RETURN_PARAM);
+  const rest = params.toString();
+  window.history.replaceState(window.history.state, '', `${route}${rest ? `?${rest}` : ''}`);
+  return value === 'cancel' || value === 'fail' ? value : null;
+}
+
 export const h5Platform: Platform = {
   ...commonPlatform,
   name: 'h5',
@@ -63,6 +78,7 @@ export const h5Platform: Platform = {
     // (not this promise) say whether the payment happened.
     window.location.assign(`${bridge()}/__sim/pay-page?${query.toString()}`);
   },
+  takePaymentReturn,
   async requestSubscribeMessage(templateIds) {
     const openid = commonPlatform.storage.get<string>(SIM_OPENID_KEY);
     if (!openid) throw new PlatformError('请先使用微信登录');

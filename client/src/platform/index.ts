@@ -4,6 +4,7 @@ export type {
   FileDownload,
   ImageSource,
   LocalImage,
+  PaymentOutcome,
   PaymentParams,
   Platform,
   PlatformSettings,
@@ -11,7 +12,7 @@ export type {
   UploadRequest,
   UploadResponse,
 } from './types';
-export { PlatformError } from './types';
+export { PaymentOutcomeError, PlatformError } from './types';
 
 /**
  * `process.env.TARO_ENV` is replaced at build time, so webpack drops the other target's module

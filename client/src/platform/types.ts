@@ -63,7 +63,17 @@ export interface Platform {
   configure(settings: PlatformSettings): void;
   /** A one-time WeChat login code. In a browser the openid to simulate must be given. */
   login(openid?: string): Promise<string>;
+  /**
+   * WeChat's cashier. Rejects with `PaymentOutcomeError` when WeChat says the customer cancelled or
+   * the payment failed (a definite "not paid"); resolving only means the cashier was left.
+   */
   requestPayment(params: PaymentParams): Promise<void>;
+  /**
+   * In a browser the pay page leaves this page and comes back: what it reported on the way back
+   * (`cancel` / `fail`), read once; null when it reported nothing (and always in the mini-program,
+   * where `requestPayment` rejects instead).
+   */
+  takePaymentReturn(): PaymentOutcome | null;
   requestSubscribeMessage(templateIds: string[]): Promise<Record<string, SubscribeDecision>>;
   scanCode(): Promise<string>;
   /** Camera or album (the user picks, or only `sources`); resolves empty when the user cancels. */
@@ -93,5 +103,15 @@ export class PlatformError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PlatformError';
+  }
+}
+
+/** What WeChat's cashier can say for certain about a payment that did not happen. */
+export type PaymentOutcome = 'cancel' | 'fail';
+
+export class PaymentOutcomeError extends PlatformError {
+  constructor(readonly outcome: PaymentOutcome) {
+    super(outcome === 'cancel' ? '已取消支付' : '支付未完成，请重试');
+    this.name = 'PaymentOutcomeError';
   }
 }

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import { commonPlatform } from './common';
-import { PlatformError, type Platform, type SubscribeDecision } from './types';
+import { PaymentOutcomeError, PlatformError, type Platform, type SubscribeDecision } from './types';
 
 export const weappPlatform: Platform = {
   ...commonPlatform,
@@ -18,9 +18,10 @@ export const weappPlatform: Platform = {
       await Taro.requestPayment({ timeStamp, nonceStr, package: pkg, signType, paySign });
     } catch (error) {
       // WeChat rejects with { errMsg }, not an Error: say what happened in words the customer reads.
-      throw new PlatformError(isCancel(error) ? '已取消支付' : '支付未完成，请重试');
+      throw new PaymentOutcomeError(isCancel(error) ? 'cancel' : 'fail');
     }
   },
+  takePaymentReturn: () => null,
   async requestSubscribeMessage(templateIds) {
     const result = await Taro.requestSubscribeMessage({ tmplIds: templateIds, entityIds: [] });
     const decisions: Record<string, SubscribeDecision> = {};

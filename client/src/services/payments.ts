@@ -7,7 +7,8 @@ import type {
   Refund,
   RefundStatus,
 } from '@gantry/shared';
-import { platform, type PaymentParams } from '../platform';
+import { PaymentOutcomeError, platform, type PaymentParams } from '../platform';
+import { loadClientConfig } from '../store/client-config';
 import { http } from './http';
 import { getInvoice } from './invoices';
 
@@ -40,6 +41,21 @@ export function listPayments(query: {
 
 export function getPayment(id: string): Promise<Payment> {
   return http.get<Payment>(`/payments/${enc(id)}`, { toast: false });
+}
+
+/** 重新查询: the server asks WeChat about the open order now (a few seconds apart at most). */
+export function refreshPayment(id: string): Promise<Payment> {
+  return http.get<Payment>(`/payments/${enc(id)}`, { query: { refresh: '1' }, toast: false });
+}
+
+/**
+ * WeChat said the payment did not happen (cancelled or failed): the server closes the order — or
+ * settles it, had it been paid a moment before — and the attempt ends, so the next tap pays anew.
+ */
+export async function reportNotPaid(invoiceId: string, paymentId: string): Promise<Payment> {
+  const payment = await http.post<Payment>(`/payments/${enc(paymentId)}/cancel`, undefined, { toast: false });
+  if (payment.status !== 'created') endAttempt(invoiceId);
+  return payment;
 }
 
 // ── paying ─────────────────────────────────────────────────────────────────────────────────
@@ -92,7 +108,8 @@ async function createPayment(invoice: Invoice, key: string): Promise<CreatePayme
  * Creates (or resumes) the payment of the invoice's open amount and hands WeChat's parameters to
  * the platform: the cashier in the mini-program, the simulator's pay page in a browser (which
  * leaves this page and comes back). Resolves with the payment; whether it was paid is for the
- * server to say (`waitForSettlement`), never for this call.
+ * server to say (`waitForSettlement`), never for this call. A cancel or failure WeChat reports is
+ * told to the server at once (`reportNotPaid`) and rethrown.
  */
 export async function payInvoice(invoice: Invoice): Promise<Payment> {
   const attempt = pendingAttempt(invoice.id);
@@ -104,21 +121,32 @@ export async function payInvoice(invoice: Invoice): Promise<Payment> {
   }
   const params = result.requestPayment;
   if (!params) return result.payment;
-  await platform.requestPayment({
-    ...params,
-    signType: params.signType as PaymentParams['signType'],
-    outTradeNo: result.payment.outTradeNo,
-  });
+  // A browser that came back from the pay page started the app anew: the bridge must be known again.
+  await loadClientConfig();
+  try {
+    await platform.requestPayment({
+      ...params,
+      signType: params.signType as PaymentParams['signType'],
+      outTradeNo: result.payment.outTradeNo,
+    });
+  } catch (caught) {
+    if (!(caught instanceof PaymentOutcomeError)) throw caught;
+    // Asked before it is closed: a payment that went through a moment before the cancel counts.
+    const now = await reportNotPaid(invoice.id, result.payment.id);
+    if (now.status === 'paid') return now;
+    throw caught;
+  }
   return result.payment;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Polls our server until WeChat's notification (or the query job) settled the payment; the answer
- * after `timeoutMs` may still be `created` (the page then says the result is being confirmed).
+ * Polls our server until WeChat's notification settled the payment. Only for an outcome WeChat did
+ * not tell us (a cancel or failure is reported instead), and briefly: the notification usually
+ * lands within a second or two; after `timeoutMs` the page offers 重新查询.
  */
-export async function waitForSettlement(paymentId: string, timeoutMs = 20_000): Promise<Payment> {
+export async function waitForSettlement(paymentId: string, timeoutMs = 6_000): Promise<Payment> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const payment = await getPayment(paymentId);

@@ -15,6 +15,7 @@ import type { CustomerModel } from '../crm/customer.model';
 import type { LedgerEntryModel } from '../payments/payment-ledger';
 import type { InvoiceDoc, InvoiceModel } from './invoice.model';
 import type { InvoiceService } from './invoice.service';
+import { invoiceMoneyOf } from './invoice-money';
 import { toInvoice } from './invoice.view';
 import type { MoneyAccess } from './money-access';
 import { ageOpenAmounts, endOfShanghaiDay, openInvoicesAt } from './receivables';
@@ -57,14 +58,21 @@ export class InvoiceQueries {
       query,
       (d) => d as InvoiceDoc,
     );
-    const names = await this.customerNames(page.items.map((i) => i.customerId));
-    return { ...page, items: page.items.map((i) => toInvoice(i, names.get(String(i.customerId)) ?? null)) };
+    return { ...page, items: await this.views(page.items) };
   }
 
   async get(actor: Actor, id: string): Promise<Invoice> {
-    const inv = await this.deps.invoiceService.getReadable(actor, id);
-    const names = await this.customerNames([inv.customerId]);
-    return toInvoice(inv, names.get(String(inv.customerId)) ?? null);
+    const [view] = await this.views([await this.deps.invoiceService.getReadable(actor, id)]);
+    return view!;
+  }
+
+  /** Invoices as shown: customer names, and the money from the ledger (one read each for the page). */
+  async views(invoices: InvoiceDoc[]): Promise<Invoice[]> {
+    const names = await this.customerNames(invoices.map((i) => i.customerId));
+    const money = await invoiceMoneyOf(this.deps.paymentLedger, invoices);
+    return invoices.map((i) =>
+      toInvoice(i, names.get(String(i.customerId)) ?? null, money.get(String(i._id))!),
+    );
   }
 
   /**

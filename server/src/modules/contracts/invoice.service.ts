@@ -1,11 +1,5 @@
 import { isValidObjectId, type Types } from 'mongoose';
-import {
-  calendarDateOf,
-  invoiceOpenAmount,
-  type InvoiceReasonKind,
-  type InvoiceStatus,
-  type VoidInvoiceInput,
-} from '@gantry/shared';
+import { calendarDateOf, type InvoiceReasonKind, type VoidInvoiceInput } from '@gantry/shared';
 import type { AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
@@ -16,6 +10,7 @@ import type { RedisLock } from '../../core/redis-lock';
 import type { CustomerModel } from '../crm/customer.model';
 import type { ContractDoc, InstallmentDoc, InstallmentModel } from './contract.model';
 import type { InvoiceDoc, InvoiceModel } from './invoice.model';
+import { invoiceMoney } from './invoice-money';
 import { invoiceEventPayload } from './invoice.view';
 import type { MoneyAccess } from './money-access';
 
@@ -43,15 +38,6 @@ const lockKey = invoiceLockKey;
 /** UTC midnight of the Asia/Shanghai calendar day `days` after the instant `from`. */
 export function dueDateFrom(from: Date, days: number): Date {
   return new Date(Date.parse(`${calendarDateOf(from)}T00:00:00Z`) + days * DAY_MS);
-}
-
-/** The status money on the ledger implies (void stays void; overdue stays overdue until paid). */
-function statusFor(inv: InvoiceDoc, paid: number, refunded: number): InvoiceStatus {
-  if (inv.status === 'void' || inv.status === 'draft') return inv.status;
-  const open = invoiceOpenAmount({ amount: inv.amount, paidAmount: paid, refundedAmount: refunded });
-  if (open === 0) return 'paid';
-  if (inv.status === 'overdue') return 'overdue';
-  return paid - refunded > 0 ? 'partially_paid' : 'issued';
 }
 
 /**
@@ -122,8 +108,8 @@ export class InvoiceService {
 
   /**
    * For paying: the invoice if `actor` (a portal account of its customer) may pay it, with its open
-   * amount; 404 when unreadable (staff never pay), 409 INVOICE_NOT_PAYABLE when paid/void/draft or
-   * nothing is open.
+   * amount from the ledger; 404 when unreadable (staff never pay), 409 INVOICE_NOT_PAYABLE when
+   * void/draft or nothing is open. A cache found behind the ledger is brought up to date.
    */
   async getPayable(actor: Actor, invoiceId: string): Promise<{ invoice: InvoiceDoc; openAmount: number }> {
     const invoice = isValidObjectId(invoiceId)
@@ -136,10 +122,12 @@ export class InvoiceService {
       actor.customerId !== String(invoice.customerId)
     )
       throw new NotFoundError('付款通知不存在');
-    const openAmount = invoiceOpenAmount(invoice);
-    if (['paid', 'void', 'draft'].includes(invoice.status) || openAmount <= 0)
-      throw new AppError('INVOICE_NOT_PAYABLE');
-    return { invoice, openAmount };
+    if (invoice.status === 'void' || invoice.status === 'draft') throw new AppError('INVOICE_NOT_PAYABLE');
+    const money = invoiceMoney(invoice, await this.deps.ledger.totals(invoiceId));
+    const stale = money.paid !== invoice.paidAmount || money.refunded !== invoice.refundedAmount;
+    const current = stale ? await this.recalculate(invoiceId) : invoice;
+    if (money.open <= 0) throw new AppError('INVOICE_NOT_PAYABLE', '该付款通知已全部付清，无需再付');
+    return { invoice: current, openAmount: money.open };
   }
 
   /**
@@ -154,8 +142,7 @@ export class InvoiceService {
       async () => {
         const before = await this.deps.invoices.findById(invoiceId).lean<InvoiceDoc>();
         if (!before) throw new NotFoundError('付款通知不存在');
-        const { paid, refunded } = await this.deps.ledger.totals(invoiceId);
-        const status = statusFor(before, paid, refunded);
+        const { paid, refunded, status } = invoiceMoney(before, await this.deps.ledger.totals(invoiceId));
         const paidAt = status === 'paid' ? (before.paidAt ?? new Date()) : null;
         const unchanged =
           before.paidAmount === paid &&

@@ -1,4 +1,5 @@
 import { calendarDateOf, invoiceOpenAmount, type Invoice, type InvoiceReason } from '@gantry/shared';
+import type { InvoiceMoney } from './invoice-money';
 import type { InvoiceDoc } from './invoice.model';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -29,7 +30,8 @@ export function toInvoiceReason(inv: Pick<InvoiceDoc, 'reason'>): InvoiceReason 
   };
 }
 
-export function toInvoice(inv: InvoiceDoc, customerName: string | null): Invoice {
+/** The invoice as shown, its money (and the status that follows from it) as the ledger holds it. */
+export function toInvoice(inv: InvoiceDoc, customerName: string | null, money: InvoiceMoney): Invoice {
   return {
     id: String(inv._id),
     number: inv.number,
@@ -40,10 +42,10 @@ export function toInvoice(inv: InvoiceDoc, customerName: string | null): Invoice
     customerName,
     projectId: inv.projectId ? String(inv.projectId) : null,
     amount: inv.amount,
-    paidAmount: inv.paidAmount,
-    refundedAmount: inv.refundedAmount,
-    openAmount: inv.status === 'void' ? 0 : invoiceOpenAmount(inv),
-    status: inv.status,
+    paidAmount: money.paid,
+    refundedAmount: money.refunded,
+    openAmount: money.open,
+    status: money.status,
     issuedAt: iso(inv.issuedAt),
     dueDate: day(inv.dueDate),
     paidAt: iso(inv.paidAt),
@@ -63,17 +65,21 @@ export function toInvoice(inv: InvoiceDoc, customerName: string | null): Invoice
   };
 }
 
-/** The fields invoice notices render (money in fen, dates as ISO; `invoiceNo`/`amount` as the existing templates name them). */
-export function invoiceEventPayload(inv: InvoiceDoc) {
+/**
+ * The fields invoice notices render (money in fen, dates as ISO; `invoiceNo`/`amount` as the
+ * existing templates name them). Without `money` the invoice's cache is used: callers that have
+ * just recalculated it; anyone else passes what the ledger says.
+ */
+export function invoiceEventPayload(inv: InvoiceDoc, money?: InvoiceMoney) {
   return {
     customerId: String(inv.customerId),
     invoiceId: String(inv._id),
     invoiceNo: inv.number,
     contractId: String(inv.contractId),
     projectId: inv.projectId ? String(inv.projectId) : null,
-    amount: invoiceOpenAmount(inv),
+    amount: money ? money.open : invoiceOpenAmount(inv),
     invoiceAmount: inv.amount,
-    paidAmount: inv.paidAmount,
+    paidAmount: money ? money.paid : inv.paidAmount,
     dueDate: inv.dueDate.toISOString(),
     dueDay: calendarDateOf(inv.dueDate),
     milestoneName: inv.reason.milestoneName,

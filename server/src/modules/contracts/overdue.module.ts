@@ -5,6 +5,7 @@ import type { RedisLock } from '../../core/redis-lock';
 import type { StaffUserModel } from '../auth/staff-user.model';
 import type { CustomerModel } from '../crm/customer.model';
 import type { FactRegistry } from '../crm/scoring/customer-facts';
+import type { LedgerEntryModel } from '../payments/payment-ledger';
 import type { InvoiceModel } from './invoice.model';
 import type { OverdueConfig } from './overdue.config';
 import type { OverdueStepModel } from './overdue.model';
@@ -17,6 +18,7 @@ export { overdueStepModel } from './overdue.model';
 /** Overdue invoices: the escalation ladder job, payment arrangements, and the lateness score facts. */
 export function createOverdueModule(d: {
   invoices: InvoiceModel;
+  paymentLedger: LedgerEntryModel;
   overdueSteps: OverdueStepModel;
   customers: CustomerModel;
   staffUsers: StaffUserModel;

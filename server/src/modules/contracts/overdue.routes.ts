@@ -20,7 +20,7 @@ export function overdueRoutes(overdue: OverdueService, customers: CustomerModel)
       handler: async ({ params, body, actor, ctx }) => {
         const inv = await overdue.setArrangement(actor, params.id, body, ctx.state.requestId);
         const customer = await customers.findById(inv.customerId, { name: 1 }).lean();
-        return toInvoice(inv, customer?.name ?? null);
+        return toInvoice(inv, customer?.name ?? null, await overdue.moneyOf(inv));
       },
     }),
   ];

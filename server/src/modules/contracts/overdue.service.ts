@@ -16,6 +16,8 @@ import type { Logger } from '../../core/logger';
 import type { RedisLock } from '../../core/redis-lock';
 import type { StaffUserModel } from '../auth/staff-user.model';
 import type { CustomerDoc, CustomerModel } from '../crm/customer.model';
+import type { LedgerEntryModel } from '../payments/payment-ledger';
+import { invoiceMoneyOf, type InvoiceMoney } from './invoice-money';
 import type { InvoiceDoc, InvoiceModel } from './invoice.model';
 import { invoiceLockKey } from './invoice.service';
 import { invoiceEventPayload } from './invoice.view';
@@ -24,6 +26,8 @@ import type { OverdueStepDoc, OverdueStepModel } from './overdue.model';
 
 export interface OverdueDeps {
   invoices: InvoiceModel;
+  /** Read only: whether money is still open is the ledger's word, not the invoice's cache. */
+  paymentLedger: LedgerEntryModel;
   overdueSteps: OverdueStepModel;
   customers: CustomerModel;
   staffUsers: StaffUserModel;
@@ -58,8 +62,18 @@ export class OverdueService {
       .sort({ dueDate: 1 })
       .limit(this.d.config.batch)
       .lean<InvoiceDoc[]>();
-    for (const inv of invoices) escalated += await this.climb(inv, today, now);
+    const money = await invoiceMoneyOf(this.d.paymentLedger, invoices);
+    for (const inv of invoices) {
+      const m = money.get(String(inv._id))!;
+      // Paid on the ledger, the invoice not yet recalculated: no reminder for money already received.
+      if (m.open > 0) escalated += await this.climb(inv, m, today, now);
+    }
     return { marked, escalated, recovered };
+  }
+
+  /** The invoice's money as the ledger holds it (for its view). */
+  async moneyOf(inv: InvoiceDoc): Promise<InvoiceMoney> {
+    return (await invoiceMoneyOf(this.d.paymentLedger, [inv])).get(String(inv._id))!;
   }
 
   /** Issued / partially paid invoices whose due day is before today. */
@@ -67,12 +81,14 @@ export class OverdueService {
     const due = await this.d.invoices
       .find(
         { status: { $in: SPLIT_STATUSES }, dueDate: { $lt: new Date(`${today}T00:00:00Z`) } },
-        { _id: 1, customerId: 1 },
+        { _id: 1, customerId: 1, amount: 1, status: 1 },
       )
       .limit(this.d.config.batch)
-      .lean<Array<Pick<InvoiceDoc, '_id' | 'customerId'>>>();
+      .lean<Array<Pick<InvoiceDoc, '_id' | 'customerId' | 'amount' | 'status'>>>();
+    const money = await invoiceMoneyOf(this.d.paymentLedger, due);
     let marked = 0;
     for (const inv of due) {
+      if (money.get(String(inv._id))!.open === 0) continue;
       // Under the invoice's lock so a payment being recalculated at this moment cannot be overwritten.
       const changed = await this.d.lock.withLock(invoiceLockKey(String(inv._id)), 15_000, () =>
         retryTransient(() =>
@@ -97,13 +113,13 @@ export class OverdueService {
   }
 
   /** Fires every rung the invoice has reached and not yet had; returns how many this call fired. */
-  private async climb(inv: InvoiceDoc, today: string, now: Date): Promise<number> {
+  private async climb(inv: InvoiceDoc, money: InvoiceMoney, today: string, now: Date): Promise<number> {
     const daysOverdue = daysBetween(calendarDateOf(inv.dueDate), today);
     let fired = 0;
     for (const [i, rung] of this.d.config.ladder.entries()) {
       const level = i + 1;
       if (rung.day > daysOverdue || level <= inv.overdueLevel) continue;
-      const step = await this.claim(inv, level, rung.day, rung.event, daysOverdue);
+      const step = await this.claim(inv, money, level, rung.day, rung.event, daysOverdue);
       if (!step) continue;
       await this.publish(step, now);
       fired += 1;
@@ -113,13 +129,14 @@ export class OverdueService {
 
   private async claim(
     inv: InvoiceDoc,
+    money: InvoiceMoney,
     rung: number,
     day: number,
     event: string,
     daysOverdue: number,
   ): Promise<OverdueStepDoc | null> {
     const payload = {
-      ...invoiceEventPayload(inv),
+      ...invoiceEventPayload(inv, money),
       ...(await this.people(inv.customerId)),
       daysOverdue,
       rung,
@@ -197,7 +214,8 @@ export class OverdueService {
     return this.d.lock.withLock(invoiceLockKey(invoiceId), 15_000, async () => {
       const before = await this.d.invoices.findById(invoiceId).lean<InvoiceDoc>();
       if (!before) throw new NotFoundError('付款通知不存在');
-      if (input.agreed && !(INVOICE_OPEN_STATUSES as readonly string[]).includes(before.status))
+      const { status } = await this.moneyOf(before);
+      if (input.agreed && !(INVOICE_OPEN_STATUSES as readonly string[]).includes(status))
         throw new AppError('INVOICE_NOT_OPEN');
       const note = input.note?.trim() || null;
       const after = await retryTransient(() =>

@@ -7,7 +7,7 @@ import {
   type AgingBucket,
   type AgingBuckets,
 } from '@gantry/shared';
-import type { LedgerEntryModel } from '../payments/payment-ledger';
+import { ledgerTotals, type LedgerEntryModel } from '../payments/payment-ledger';
 import type { InvoiceDoc, InvoiceModel } from './invoice.model';
 
 /**
@@ -27,8 +27,6 @@ type ReceivableInvoice = Pick<
   '_id' | 'customerId' | 'projectId' | 'amount' | 'status' | 'dueDate' | 'issuedAt' | 'voidedAt'
 >;
 
-/** Up to this many invoices the ledger is read with `$in`; beyond, in one pass over the entries before `at`. */
-const LEDGER_IN_LIMIT = 500;
 const NOT_DRAFT = INVOICE_STATUSES.filter((s) => s !== 'draft');
 
 export const emptyBuckets = (): AgingBuckets => ({
@@ -63,37 +61,9 @@ function voidAt(inv: ReceivableInvoice, at: Date): boolean {
 }
 
 /**
- * Ledger payments and refunds (fen) per invoice id, counting only entries before `at`. A few
- * invoices: one `$in` query. Many: one read of every entry before `at`, kept when its invoice is
- * among them — on FerretDB each query reads the whole collection, so 100 `$in` chunks would read
- * it 100 times; one pass reads it once.
- */
-async function moneyBefore(
-  ledger: LedgerEntryModel,
-  ids: Types.ObjectId[],
-  at: Date,
-): Promise<Map<string, { paidAmount: number; refundedAmount: number }>> {
-  const money = new Map<string, { paidAmount: number; refundedAmount: number }>();
-  if (ids.length === 0) return money;
-  const wanted = new Set(ids.map(String));
-  const filter =
-    ids.length <= LEDGER_IN_LIMIT ? { invoiceId: { $in: ids }, at: { $lt: at } } : { at: { $lt: at } };
-  const rows = await ledger.find(filter, { invoiceId: 1, kind: 1, amount: 1 }).lean();
-  for (const r of rows) {
-    const key = String(r.invoiceId);
-    if (!wanted.has(key)) continue;
-    const m = money.get(key) ?? { paidAmount: 0, refundedAmount: 0 };
-    if (r.kind === 'payment') m.paidAmount += r.amount;
-    else m.refundedAmount += r.amount;
-    money.set(key, m);
-  }
-  return money;
-}
-
-/**
  * Invoices with money open at `at`, with that open amount. Simple filters (FerretDB scans anyway), the
  * rest in TypeScript: one query for the invoices issued before `at` (not draft; void decided here, as
- * it depends on `voidedAt`), then their ledger entries before `at` (see `moneyBefore`). Paid invoices are read too — paid now may have been open then.
+ * it depends on `voidedAt`), then their ledger entries before `at` (`ledgerTotals`). Paid invoices are read too — paid now may have been open then.
  */
 export async function openInvoicesAt(
   deps: ReceivablesDeps,
@@ -106,15 +76,18 @@ export async function openInvoicesAt(
     )
     .lean<ReceivableInvoice[]>();
   const live = issued.filter((inv) => !voidAt(inv, at));
-  const money = await moneyBefore(
+  const money = await ledgerTotals(
     deps.paymentLedger,
     live.map((inv) => inv._id),
     at,
   );
   return live
     .map((inv) => {
-      const m = money.get(String(inv._id)) ?? { paidAmount: 0, refundedAmount: 0 };
-      return { ...inv, open: invoiceOpenAmount({ amount: inv.amount, ...m }) };
+      const m = money.get(String(inv._id)) ?? { paid: 0, refunded: 0 };
+      return {
+        ...inv,
+        open: invoiceOpenAmount({ amount: inv.amount, paidAmount: m.paid, refundedAmount: m.refunded }),
+      };
     })
     .filter((inv) => inv.open > 0);
 }

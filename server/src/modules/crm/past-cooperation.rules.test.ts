@@ -3,9 +3,7 @@ import { paymentBehaviour, riskNotes, riskTagsOf, scopeChanges } from './past-co
 const due = (day: string) => new Date(`${day}T00:00:00Z`);
 const invoice = (status: string, dueDay: string, paidAt: string | null, paidAmount = 0) => ({
   status,
-  amount: 10_000,
-  paidAmount,
-  refundedAmount: 0,
+  open: 10_000 - paidAmount,
   dueDate: due(dueDay),
   paidAt: paidAt ? new Date(paidAt) : null,
 });

@@ -40,11 +40,10 @@ export interface ApprovedChangeRow {
   projectId: unknown;
   quote: { costDelta: number; scheduleDeltaDays: number } | null;
 }
+/** An invoice as the ledger holds it: status, open fen and when it was paid in full (see invoiceMoney). */
 export interface InvoiceRow {
   status: string;
-  amount: number;
-  paidAmount: number;
-  refundedAmount: number;
+  open: number;
   dueDate: Date;
   paidAt: Date | null;
 }
@@ -108,7 +107,7 @@ export function paymentBehaviour(invoices: InvoiceRow[], now: Date): PastCoopera
     } else if (inv.status === 'overdue' || dueDay < today) {
       late = true;
       out.overdueNow += 1;
-      out.overdueAmount += inv.amount - inv.paidAmount + inv.refundedAmount;
+      out.overdueAmount += inv.open;
     }
     if (late && inv.dueDate.getTime() >= yearAgo) lateLast12Months += 1;
   }

@@ -1,9 +1,11 @@
 import { Types } from 'mongoose';
 import { OPEN_COMPLAINT_STATUSES, type InvoiceStatus, type PastCooperation } from '@gantry/shared';
 import type { ChangeOutcomeModel, ChangeRequestModel } from '../changes/change-request.model';
-import type { InvoiceModel } from '../contracts/invoice.model';
+import { invoiceSettlementsOf } from '../contracts/invoice-money';
+import type { InvoiceDoc, InvoiceModel } from '../contracts/invoice.model';
 import type { ComplaintModel } from '../feedback/complaint.model';
 import type { RatingModel } from '../feedback/rating.model';
+import type { LedgerEntryModel } from '../payments/payment-ledger';
 import type { ProjectModel } from '../projects/project.model';
 import { pastProjectsOf } from '../projects/project.service';
 import type { CustomerDoc, CustomerModel } from './customer.model';
@@ -32,6 +34,7 @@ export interface PastCooperationDeps {
   changeRequests: ChangeRequestModel;
   changeOutcomes: ChangeOutcomeModel;
   invoices: InvoiceModel;
+  paymentLedger: LedgerEntryModel;
   complaints: ComplaintModel;
   ratings: RatingModel;
 }
@@ -69,14 +72,7 @@ export class PastCooperationReader {
             .limit(ROW_LIMIT)
             .lean<ApprovedChangeRow[]>()
         : [],
-      this.d.invoices
-        .find(
-          { customerId, status: { $in: INVOICE_STATUSES_READ } },
-          { status: 1, amount: 1, paidAmount: 1, refundedAmount: 1, dueDate: 1, paidAt: 1 },
-        )
-        .sort({ _id: -1 })
-        .limit(ROW_LIMIT)
-        .lean<InvoiceRow[]>(),
+      this.invoicesOf(customerId),
       this.d.complaints.countDocuments({ customerId, status: { $in: OPEN_COMPLAINT_STATUSES } }),
       this.d.ratings
         .find({ customerId }, { overall: 1 })
@@ -97,6 +93,20 @@ export class PastCooperationReader {
       openComplaints,
       overalls: ratings.map((r) => r.overall),
       now,
+    });
+  }
+
+  /** The invoices with their money and paid-in-full time as the ledger holds them (one ledger read). */
+  private async invoicesOf(customerId: Types.ObjectId): Promise<InvoiceRow[]> {
+    const rows = await this.d.invoices
+      .find({ customerId, status: { $in: INVOICE_STATUSES_READ } }, { status: 1, amount: 1, dueDate: 1 })
+      .sort({ _id: -1 })
+      .limit(ROW_LIMIT)
+      .lean<Array<Pick<InvoiceDoc, '_id' | 'status' | 'amount' | 'dueDate'>>>();
+    const money = await invoiceSettlementsOf(this.d.paymentLedger, rows);
+    return rows.map((inv) => {
+      const m = money.get(String(inv._id))!;
+      return { dueDate: inv.dueDate, status: m.status, open: m.open, paidAt: m.paidInFullAt };
     });
   }
 

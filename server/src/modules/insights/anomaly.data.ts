@@ -4,12 +4,14 @@ import type { ChangeRequestModel } from '../changes/change-request.model';
 import type { ContractModel } from '../contracts/contract.model';
 import type { InvoiceModel } from '../contracts/invoice.model';
 import type { PaymentModel } from '../payments/payment.model';
+import { ledgerPaymentsOf, type LedgerEntryModel } from '../payments/payment-ledger';
 import type { RefundModel } from '../payments/refund.model';
 import type { Candidate } from './anomaly.rules';
 
 export interface AnomalySources {
   invoices: InvoiceModel;
   payments: PaymentModel;
+  paymentLedger: LedgerEntryModel;
   refunds: RefundModel;
   changeRequests: ChangeRequestModel;
   contracts: ContractModel;
@@ -46,10 +48,15 @@ export async function loadCandidates(
     return rows.map((r) => ({ ...base(r), amount: r.amount, at: r.createdAt }));
   }
   if (subject === 'payment') {
+    // Paid is the ledger's word: an order a crash left `created` after its entry was written counts.
     const rows = await src.payments
-      .find({ status: 'paid', ...extra }, { customerId: 1, amount: 1, paidAt: 1, createdAt: 1 }, opts)
+      .find({ status: { $in: ['paid', 'created'] }, ...extra }, { customerId: 1 }, opts)
       .lean();
-    return rows.map((r) => ({ ...base(r), amount: r.amount, at: r.paidAt ?? r.createdAt }));
+    const paid = await ledgerPaymentsOf(src.paymentLedger, ids(rows.map((r) => r._id)));
+    return rows.flatMap((r) => {
+      const entry = paid.get(String(r._id));
+      return entry ? [{ ...base(r), amount: entry.amount, at: entry.at }] : [];
+    });
   }
   if (subject === 'refund') {
     const rows = await src.refunds
@@ -59,15 +66,13 @@ export async function loadCandidates(
         opts,
       )
       .lean();
-    const paid = await src.payments
-      .find({ _id: { $in: ids(rows.map((r) => r.paymentId)) } }, { paidAt: 1 })
-      .lean();
-    const paidAt = new Map(paid.map((p) => [String(p._id), p.paidAt ?? null]));
+    // When the money arrived is the ledger entry's time; the payment's paidAt lags it after a crash.
+    const paid = await ledgerPaymentsOf(src.paymentLedger, ids(rows.map((r) => r.paymentId)));
     return rows.map((r) => ({
       ...base(r),
       amount: r.amount,
       at: r.createdAt,
-      paidAt: paidAt.get(String(r.paymentId)) ?? null,
+      paidAt: paid.get(String(r.paymentId))?.at ?? null,
     }));
   }
   const rows = await src.changeRequests

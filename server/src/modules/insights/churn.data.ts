@@ -1,9 +1,11 @@
 import type { Types } from 'mongoose';
 import type { ContractModel } from '../contracts/contract.model';
+import { invoiceSettlementsOf } from '../contracts/invoice-money';
 import type { InvoiceModel } from '../contracts/invoice.model';
 import type { CustomerModel } from '../crm/customer.model';
 import type { ComplaintModel } from '../feedback/complaint.model';
 import type { RatingModel } from '../feedback/rating.model';
+import type { LedgerEntryModel } from '../payments/payment-ledger';
 import type { ProjectModel } from '../projects/project.model';
 import type { CustomerHistory } from './churn.features';
 
@@ -12,6 +14,7 @@ export interface ChurnSources {
   contracts: ContractModel;
   projects: ProjectModel;
   invoices: InvoiceModel;
+  paymentLedger: LedgerEntryModel;
   ratings: RatingModel;
   complaints: ComplaintModel;
 }
@@ -27,7 +30,7 @@ export async function loadHistories(src: ChurnSources): Promise<CustomerHistory[
     src.invoices
       .find(
         { status: { $in: ['issued', 'partially_paid', 'paid', 'overdue'] } },
-        { customerId: 1, dueDate: 1, paidAt: 1, status: 1 },
+        { customerId: 1, dueDate: 1, amount: 1, status: 1 },
       )
       .lean(),
     src.ratings.find({}, { customerId: 1, overall: 1, createdAt: 1 }).lean(),
@@ -48,12 +51,17 @@ export async function loadHistories(src: ChurnSources): Promise<CustomerHistory[
   const of = (id: Types.ObjectId) => byId.get(String(id));
   for (const c of contracts) of(c.customerId)?.contracts.push({ signedDate: c.signedDate, amount: c.amount });
   for (const p of projects) if (p.actualEnd) of(p.customerId)?.projectEnds.push(p.actualEnd);
-  for (const i of invoices)
+  // Paid (and when) as the ledger holds it: a crash before the invoice's recalculation leaves its
+  // status and paidAt behind, which would count an invoice paid on time as late.
+  const money = await invoiceSettlementsOf(src.paymentLedger, invoices);
+  for (const i of invoices) {
+    const m = money.get(String(i._id));
     of(i.customerId)?.invoices.push({
       dueDate: i.dueDate,
-      paidAt: i.paidAt ?? null,
-      open: i.status !== 'paid',
+      paidAt: m?.paidInFullAt ?? null,
+      open: m?.status !== 'paid',
     });
+  }
   for (const r of ratings) of(r.customerId)?.ratings.push({ overall: r.overall, at: r.createdAt });
   for (const c of complaints) of(c.customerId)?.complaints.push(c.openedAt);
   return [...byId.values()];

@@ -2,13 +2,13 @@ import { Types } from 'mongoose';
 import {
   calendarDateOf,
   INVOICE_OPEN_STATUSES,
-  invoiceOpenAmount,
   OPEN_COMPLAINT_STATUSES,
   type CustomerTier,
 } from '@gantry/shared';
 import type { AuditLog } from '../../core/audit';
 import type { StaffUserModel } from '../auth/staff-user.model';
 import type { ContractModel } from '../contracts/contract.model';
+import { invoiceMoneyOf } from '../contracts/invoice-money';
 import type { InvoiceModel } from '../contracts/invoice.model';
 import type { CustomerModel } from '../crm/customer.model';
 import type { OpportunityModel } from '../crm/opportunity.model';
@@ -16,12 +16,14 @@ import type { ChatMessageModel } from '../feedback/chat.model';
 import type { ComplaintModel } from '../feedback/complaint.model';
 import type { RatingModel } from '../feedback/rating.model';
 import type { ResponseClockModel } from '../feedback/response-clock.model';
+import type { LedgerEntryModel } from '../payments/payment-ledger';
 import type { ProjectModel } from '../projects/project.model';
 
 export interface HealthSources {
   staffUsers: StaffUserModel;
   customers: CustomerModel;
   invoices: InvoiceModel;
+  paymentLedger: LedgerEntryModel;
   ratings: RatingModel;
   complaints: ComplaintModel;
   opportunities: OpportunityModel;
@@ -59,7 +61,7 @@ export async function loadHealthFacts(
       src.invoices
         .find(
           { status: { $in: [...INVOICE_OPEN_STATUSES] }, dueDate: { $lt: today } },
-          { customerId: 1, amount: 1, paidAmount: 1, refundedAmount: 1 },
+          { customerId: 1, amount: 1, status: 1 },
         )
         .lean(),
       src.ratings
@@ -83,9 +85,11 @@ export async function loadHealthFacts(
         .sort({ at: 1 })
         .lean(),
     ]);
+  // Open as the ledger holds it: a payment a crash left unrecalculated is not reported as owed.
+  const money = await invoiceMoneyOf(src.paymentLedger, invoices);
   const overdue = new Map<string, { amount: number; count: number }>();
   for (const i of invoices) {
-    const open = invoiceOpenAmount(i);
+    const open = money.get(String(i._id))?.open ?? 0;
     if (open <= 0) continue;
     const row = overdue.get(String(i.customerId)) ?? { amount: 0, count: 0 };
     overdue.set(String(i.customerId), { amount: row.amount + open, count: row.count + 1 });

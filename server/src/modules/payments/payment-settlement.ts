@@ -89,6 +89,14 @@ export class PaymentSettlement {
   }
 
   /**
+   * Whether the ledger holds this order's money: then it is paid, whatever its own status says (a
+   * crash can come between the entry and `finish`), and must never be closed or paid again.
+   */
+  async recorded(payment: Pick<PaymentDoc, 'outTradeNo'>): Promise<boolean> {
+    return (await this.d.ledger.entry(paymentLedgerKey(payment.outTradeNo))) !== null;
+  }
+
+  /**
    * The work after the answer: the payment marked paid, the invoice recalculated from the ledger,
    * the receipt notice (its handlers read the payment as paid), then marked done. Nothing happens
    * for an order the ledger does not hold (not settled); every step is idempotent, so a repeat after

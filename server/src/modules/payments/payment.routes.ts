@@ -19,6 +19,8 @@ import type { RefundService } from './refund.service';
 
 const idParams = z.object({ id: objectIdSchema });
 const finance = ['admin', 'finance'] as const;
+/** `refresh=1`: ask WeChat now (the customer's 重新查询), rate-limited per payment. */
+const paymentGetQuery = z.object({ refresh: z.enum(['1']).optional() });
 
 function idempotencyKeyOf(header: string): string {
   const parsed = idempotencyKeySchema.safeParse(header || undefined);
@@ -55,12 +57,25 @@ export function paymentRoutes(payments: PaymentService, refunds: RefundService):
     defineRoute({
       method: 'get',
       path: '/payments/:id',
-      summary: 'A payment (finance, or the customer who paid)',
+      summary: 'A payment (finance, or the customer who paid); refresh=1 asks WeChat about an open order',
       tags: ['payments'],
       auth: 'any',
       params: idParams,
+      query: paymentGetQuery,
       response: paymentSchema,
-      handler: ({ params, actor }) => payments.get(actor, params.id),
+      handler: ({ params, query, actor }) =>
+        payments.get(actor, params.id, { refresh: query.refresh === '1' }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/payments/:id/cancel',
+      summary:
+        "The customer's WeChat cancelled or failed the pay sheet: close the order now so the invoice can be paid again",
+      tags: ['payments'],
+      auth: ['customer'],
+      params: idParams,
+      response: paymentSchema,
+      handler: ({ params, actor, ctx }) => payments.cancel(actor, params.id, ctx.state.requestId),
     }),
     defineRoute({
       method: 'post',

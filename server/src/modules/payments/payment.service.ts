@@ -3,15 +3,16 @@ import type { PaymentListQuery, CreatePaymentResult, Payment, Page } from '@gant
 import type { AuditLog } from '../../core/audit';
 import type { Actor } from '../../core/auth/actor';
 import { retryTransient } from '../../core/db';
-import { AppError, NotFoundError, isDuplicateKeyError } from '../../core/errors';
+import { AppError, NotFoundError, RateLimitError, isDuplicateKeyError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
 import { EVERYTHING, grantScope, NOTHING, type MongoFilter, type Scope } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
-import { PayApiError, type WechatPay } from '../../integrations/wechat/pay';
+import type { WechatPay } from '../../integrations/wechat/pay';
 import type { PortalAccountModel } from '../auth/portal-account.model';
 import type { InvoiceDoc } from '../contracts/invoice.model';
 import type { InvoiceService } from '../contracts/invoice.service';
+import { closeOpenOrders, closeOrder } from './payment-close';
 import type { PaymentSettlement } from './payment-settlement';
 import type { PaymentDoc, PaymentModel } from './payment.model';
 import { toPayment, tradeNoFor } from './payment.view';
@@ -31,6 +32,8 @@ export interface PaymentServiceDeps {
 
 const MANAGES = new Set(['admin', 'finance']);
 const WAIT_FOR_WINNER_MS = 5000;
+/** 重新查询 asks WeChat about one order at most this often. */
+const REFRESH_EVERY_MS = 3000;
 
 /** Paying an invoice in WeChat (JSAPI) and reading payments. */
 export class PaymentService {
@@ -60,7 +63,7 @@ export class PaymentService {
       30_000,
       async () => {
         if (await this.byKey(actor, idempotencyKey)) return null;
-        await this.closeOpenOrders(pay, invoiceId);
+        await closeOpenOrders(this.d, pay, invoiceId);
         const { invoice, openAmount } = await this.d.invoices.getPayable(actor, invoiceId);
         return this.insert(actor, account.openid, invoice, openAmount, idempotencyKey, requestId);
       },
@@ -117,40 +120,54 @@ export class PaymentService {
   }
 
   /**
-   * Older unpaid orders of the invoice are closed at WeChat before a new one is made, so two orders
-   * can never both be paid (an overpayment); one WeChat already reports paid is settled instead, and
-   * the new order is sized from what is still open (or refused when nothing is).
+   * The customer's WeChat answered the pay sheet with a cancel or a failure: the order is closed now
+   * (under the invoice's pay lock, like a new tap), so the pay button is back at once instead of
+   * waiting for the order to expire. Answers the payment as it then stands (paid if it raced a payment).
    */
-  private async closeOpenOrders(pay: WechatPay, invoiceId: string): Promise<void> {
-    const open = await this.d.payments
-      .find({ invoiceId: new Types.ObjectId(invoiceId), status: 'created' })
-      .lean<PaymentDoc[]>();
-    for (const p of open) {
-      const tx = await pay.queryOrder(p.outTradeNo);
-      if (tx && (tx.state === 'SUCCESS' || tx.state === 'REFUND')) {
-        await this.d.settlement.settle(tx);
-        await this.d.settlement.finish(String(p._id));
-        continue;
-      }
-      if (tx && tx.state !== 'CLOSED' && !(await this.closeAtWechat(pay, p))) continue;
-      await this.d.payments.updateOne(
-        { _id: p._id, status: 'created' },
-        { $set: { status: 'closed', closedAt: new Date() } },
+  async cancel(actor: Actor, id: string, requestId?: string): Promise<Payment> {
+    const found = await this.readable(actor, id);
+    const pay = this.requirePay();
+    if (found.status === 'created')
+      await this.d.lock.withLock(
+        `invoice-pay:${String(found.invoiceId)}`,
+        30_000,
+        async () => {
+          const p = await this.d.payments.findById(found._id).lean<PaymentDoc>();
+          if (p?.status === 'created')
+            await closeOrder(this.d, pay, p, { reason: 'cancelled', actor, requestId });
+        },
+        20_000,
       );
-      await this.d.audit.record({
-        actor: null,
-        action: 'payment.closed',
-        resource: 'payment',
-        resourceId: p._id,
-        after: { reason: 'superseded' },
-      });
-    }
+    return toPayment((await this.d.payments.findById(found._id).lean<PaymentDoc>()) ?? found);
   }
 
-  async get(actor: Actor, id: string): Promise<Payment> {
+  /**
+   * One payment. `refresh` (the customer's 重新查询 when no outcome arrived) asks WeChat about an
+   * open order and settles it when paid — once per payment every few seconds, shared by every
+   * instance, so repeated taps cannot turn into a stream of WeChat queries.
+   */
+  async get(actor: Actor, id: string, opts: { refresh?: boolean } = {}): Promise<Payment> {
+    const payment = await this.readable(actor, id);
+    if (payment.status !== 'created') return toPayment(payment);
+    if (await this.d.settlement.recorded(payment)) {
+      // The ledger holds its money and the follow-up is still owed: finish it rather than show it unpaid.
+      await this.d.settlement.finish(id);
+    } else if (opts.refresh) {
+      if (!(await this.d.lock.claim(`payment-refresh:${id}`, REFRESH_EVERY_MS)))
+        throw new RateLimitError(Math.ceil(REFRESH_EVERY_MS / 1000));
+      const tx = await this.requirePay().queryOrder(payment.outTradeNo);
+      if (tx && (tx.state === 'SUCCESS' || tx.state === 'REFUND')) {
+        await this.d.settlement.settle(tx);
+        await this.d.settlement.finish(id);
+      }
+    } else return toPayment(payment);
+    return toPayment((await this.d.payments.findById(id).lean<PaymentDoc>()) ?? payment);
+  }
+
+  private async readable(actor: Actor, id: string): Promise<PaymentDoc> {
     const payment = isValidObjectId(id) ? await this.d.payments.findById(id).lean<PaymentDoc>() : null;
     if (!payment || !this.canRead(actor, payment)) throw new NotFoundError('付款记录不存在');
-    return toPayment(payment);
+    return payment;
   }
 
   /** Finance sees every payment; a customer its own; other staff none. Filters by invoice/customer/status. */
@@ -174,20 +191,6 @@ export class PaymentService {
     if (actor.role === 'customer')
       return actor.customerId !== null && actor.customerId === String(p.customerId);
     return MANAGES.has(actor.role);
-  }
-
-  /** False when WeChat says the order was paid just now: it has been settled instead of closed. */
-  private async closeAtWechat(pay: WechatPay, p: PaymentDoc): Promise<boolean> {
-    try {
-      await pay.closeOrder(p.outTradeNo);
-      return true;
-    } catch (err) {
-      if (!(err instanceof PayApiError) || err.code !== 'ORDERPAID') throw err;
-      const tx = await pay.queryOrder(p.outTradeNo);
-      if (tx) await this.d.settlement.settle(tx);
-      await this.d.settlement.finish(String(p._id));
-      return false;
-    }
   }
 
   private requirePay(): WechatPay {

@@ -11,7 +11,7 @@ import { EVERYTHING, type MongoFilter } from '../../core/policy';
 import type { RedisLock } from '../../core/redis-lock';
 import { PayApiError, type GatewayRefund, type WechatPay } from '../../integrations/wechat/pay';
 import type { InvoiceService } from '../contracts/invoice.service';
-import { refundLedgerKey, type MongoPaymentLedger } from './payment-ledger';
+import { paymentLedgerKey, refundLedgerKey, type MongoPaymentLedger } from './payment-ledger';
 import { SettlementRefused } from './payment-settlement';
 import type { PaymentDoc, PaymentModel } from './payment.model';
 import type { RefundDoc, RefundModel } from './refund.model';
@@ -53,14 +53,13 @@ export class RefundService {
       ? await this.d.payments.findById(paymentId).lean<PaymentDoc>()
       : null;
     if (!payment) throw new NotFoundError('付款记录不存在');
-    if (payment.status !== 'paid') throw new AppError('PAYMENT_NOT_REFUNDABLE');
+    // Paid is the ledger's word: a payment whose entry is written counts even while its status lags.
+    const paid = await this.d.ledger.entry(paymentLedgerKey(payment.outTradeNo));
+    if (!paid) throw new AppError('PAYMENT_NOT_REFUNDABLE');
     const refund = await this.d.lock.withLock(`payment-refunds:${paymentId}`, 15_000, async () => {
-      const live = await this.d.refunds
-        .find({ paymentId: payment._id, status: { $in: LIVE } }, { amount: 1 })
-        .lean();
-      const held = live.reduce((s, r) => s + r.amount, 0);
-      if (held + input.amount > payment.amount)
-        throw new AppError('REFUND_EXCEEDS_PAID', undefined, { refundable: payment.amount - held });
+      const held = await this.held(payment);
+      if (held + input.amount > paid.amount)
+        throw new AppError('REFUND_EXCEEDS_PAID', undefined, { refundable: paid.amount - held });
       const needsApproval = input.amount > this.d.approvalThreshold;
       const _id = new Types.ObjectId();
       return (
@@ -107,6 +106,20 @@ export class RefundService {
     );
     if (!refund.needsApproval) await this.execute(refund);
     return this.view(String(refund._id));
+  }
+
+  /**
+   * Money of a payment already refunded or on its way back: every refund the ledger holds (at its
+   * ledger amount, whatever the refund's own status says) plus the live ones it does not hold yet.
+   */
+  private async held(payment: PaymentDoc): Promise<number> {
+    const done = await this.d.ledger.refundsOfPayment(payment._id);
+    const doneIds = new Set(done.map((e) => String(e.refundId)));
+    const live = await this.d.refunds
+      .find({ paymentId: payment._id, status: { $in: LIVE } }, { amount: 1 })
+      .lean();
+    const pending = live.filter((r) => !doneIds.has(String(r._id)));
+    return [...done, ...pending].reduce((s, r) => s + r.amount, 0);
   }
 
   approve(actor: Actor, refundId: string, input: RefundDecisionInput, requestId?: string): Promise<Refund> {

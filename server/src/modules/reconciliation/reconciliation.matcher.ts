@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import type { DiscrepancyKind, ReconciliationCounts } from '@gantry/shared';
+import { paymentLedgerKey, refundLedgerKey, type LedgerEntryModel } from '../payments/payment-ledger';
 import type { PaymentModel } from '../payments/payment.model';
 import type { RefundModel } from '../payments/refund.model';
 import type { BillTradeLine } from './trade-bill.parser';
@@ -65,12 +66,21 @@ export class BillMatcher {
   billRefunded = 0;
 
   constructor(
-    private readonly deps: { payments: PaymentModel; refunds: RefundModel },
+    private readonly deps: { payments: PaymentModel; refunds: RefundModel; paymentLedger: LedgerEntryModel },
     private readonly emit: (finding: Finding) => Promise<void>,
   ) {}
 
-  /** Our payments settled and refunds succeeded within [from, to). */
+  /**
+   * Our payments settled and refunds succeeded within [from, to). Settled is the ledger's word: an
+   * entry written that day counts even where a crash left the payment `created` (no `paidAt`) or the
+   * refund `processing`, so finance is not shown a status mismatch for money we did receive.
+   */
   async loadDay(from: Date, to: Date): Promise<void> {
+    const entries = await this.deps.paymentLedger.find({ at: { $gte: from, $lt: to } }, { key: 1 }).lean();
+    const inLedger = new Set(entries.map((e) => e.key));
+    const ledgerRefundNos = entries
+      .filter((e) => e.key.startsWith(refundLedgerKey('')))
+      .map((e) => e.key.slice(refundLedgerKey('').length));
     const payments = this.deps.payments
       .find(
         {
@@ -84,18 +94,24 @@ export class BillMatcher {
       .lean()
       .cursor();
     for await (const p of payments) {
-      const paidThatDay = p.paidAt !== null && p.paidAt >= from && p.paidAt < to;
-      (paidThatDay ? this.day.payment : this.around).set(p.outTradeNo, paymentOurs(p));
+      const recorded = inLedger.has(paymentLedgerKey(p.outTradeNo));
+      const paidThatDay = recorded || (p.paidAt !== null && p.paidAt >= from && p.paidAt < to);
+      const ours = paymentOurs(p);
+      if (recorded) ours.status = SETTLED.payment;
+      (paidThatDay ? this.day.payment : this.around).set(p.outTradeNo, ours);
     }
     const refunds = this.deps.refunds
       .find(
-        { succeededAt: { $gte: from, $lt: to } },
+        { $or: [{ succeededAt: { $gte: from, $lt: to } }, { outRefundNo: { $in: ledgerRefundNos } }] },
         { outRefundNo: 1, paymentId: 1, amount: 1, status: 1, invoiceId: 1, refundId: 1 },
       )
       .lean()
       .cursor();
     const outTradeNos = await this.outTradeNosOf(refunds);
-    for (const r of outTradeNos) this.day.refund.set(r.no, r);
+    for (const r of outTradeNos) {
+      if (inLedger.has(refundLedgerKey(r.no))) r.status = SETTLED.refund;
+      this.day.refund.set(r.no, r);
+    }
   }
 
   async line(line: BillTradeLine): Promise<void> {

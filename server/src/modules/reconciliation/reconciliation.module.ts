@@ -1,6 +1,7 @@
 import type { AuditLog } from '../../core/audit';
 import type { Logger } from '../../core/logger';
 import type { RedisLock } from '../../core/redis-lock';
+import type { LedgerEntryModel } from '../payments/payment-ledger';
 import type { PaymentModel } from '../payments/payment.model';
 import type { RefundModel } from '../payments/refund.model';
 import type { DiscrepancyModel, ReconciliationModel } from './reconciliation.model';
@@ -17,6 +18,8 @@ export function createReconciliationModule(d: {
   discrepancies: DiscrepancyModel;
   payments: PaymentModel;
   refunds: RefundModel;
+  /** Read only: which payments and refunds moved money that day. */
+  paymentLedger: LedgerEntryModel;
   source: TradeBillSource;
   lock: RedisLock;
   audit: AuditLog;

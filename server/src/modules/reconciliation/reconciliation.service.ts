@@ -15,6 +15,7 @@ import type { Logger } from '../../core/logger';
 import { paginateById } from '../../core/pagination';
 import { EVERYTHING, scopeUnder } from '../../core/policy';
 import { LockBusyError, type RedisLock } from '../../core/redis-lock';
+import type { LedgerEntryModel } from '../payments/payment-ledger';
 import type { PaymentModel } from '../payments/payment.model';
 import type { RefundModel } from '../payments/refund.model';
 import { BillMatcher, type Finding } from './reconciliation.matcher';
@@ -33,6 +34,8 @@ export interface ReconciliationDeps {
   discrepancies: DiscrepancyModel;
   payments: PaymentModel;
   refunds: RefundModel;
+  /** Read only: which payments and refunds moved money that day. */
+  paymentLedger: LedgerEntryModel;
   source: TradeBillSource;
   lock: RedisLock;
   audit: AuditLog;

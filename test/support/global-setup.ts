@@ -17,8 +17,7 @@ export default async function globalSetup(): Promise<void> {
   const mongo = new URL(config.mongodb.uri.replace(/^mongodb/, 'http'));
   const redis = new URL(config.redis.url.replace(/^redis/, 'http'));
   const down: string[] = [];
-  if (!(await reachable(mongo.hostname, Number(mongo.port || 27017))))
-    down.push(`MongoDB at ${mongo.host}`);
+  if (!(await reachable(mongo.hostname, Number(mongo.port || 27017)))) down.push(`MongoDB at ${mongo.host}`);
   if (!(await reachable(redis.hostname, Number(redis.port || 6379)))) down.push(`Redis at ${redis.host}`);
   if (down.length > 0) {
     throw new Error(

@@ -17,7 +17,7 @@ const REQUEST_BOUND_MS = 2500;
 const READY_BOUND_MS = 1000;
 
 beforeAll(async () => {
-  const shared = loadConfig({ env: { NODE_ENV: 'test' } });
+  const shared = loadConfig({ env: { ...process.env, NODE_ENV: 'test' } });
   const mongo = new URL(shared.mongodb.uri.replace(/^mongodb/, 'http'));
   const redis = new URL(shared.redis.url.replace(/^redis/, 'http'));
   mongoProxy = await new TcpProxy({ host: mongo.hostname, port: Number(mongo.port) }).start();

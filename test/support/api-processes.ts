@@ -29,7 +29,7 @@ export interface ApiProcess {
  */
 export class ApiProcesses {
   readonly tag = `${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-  readonly base = loadConfig({ env: { NODE_ENV: 'test' } });
+  readonly base = loadConfig({ env: { ...process.env, NODE_ENV: 'test' } });
   readonly dbUri = this.base.mongodb.uri.replace(/\/[^/?]*(\?|$)/, `/gantry_t_${this.tag}$1`);
   readonly keyPrefix = `gantry_t_${this.tag}:`;
   readonly all: ApiProcess[] = [];

@@ -62,7 +62,7 @@ export async function startTestSystem(
   });
   // A known port before the app starts: WeChat Pay notifications are posted to publicUrl.
   const port = await freePort();
-  const base = loadConfig({ env: { NODE_ENV: 'test' } });
+  const base = loadConfig({ env: { ...process.env, NODE_ENV: 'test' } });
   const dbUri = base.mongodb.uri.replace(/\/[^/?]*(\?|$)/, `/gantry_t_${tag}$1`);
   const config = loadConfig({
     env: { NODE_ENV: 'test' },

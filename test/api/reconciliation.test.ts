@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import { generateMerchantIdentity, startWechatSim, type WechatSim } from '../../scripts/wechat-sim';
-import { startTestSystem, type TestSystem } from '../support/system';
+import type { WechatSim } from '../../scripts/wechat-sim';
+import { startWithOwnPaySim } from '../support/pay';
+import type { TestSystem } from '../support/system';
 
 /**
  * Daily reconciliation against a trade bill served by the WeChat simulator over the real v3 API
@@ -18,29 +19,7 @@ const at = (time: string) => `${DAY}T${time}+08:00`;
 const no = (p: string) => `${p}${randomBytes(6).toString('hex')}`;
 
 beforeAll(async () => {
-  const merchant = generateMerchantIdentity();
-  const mchId = '1900012345';
-  const apiV3Key = randomBytes(16).toString('hex');
-  paySim = await startWechatSim({
-    appId: 'wxtestgantry00001',
-    appSecret: 'test-app-secret-not-for-production',
-    pay: { mchId, apiV3Key, merchantCertPem: merchant.certPem },
-  });
-  sys = await startTestSystem({
-    overrides: {
-      payments: {
-        wechatPay: {
-          mchId,
-          apiV3Key,
-          privateKeyPem: merchant.privateKeyPem,
-          certPem: merchant.certPem,
-          baseUrl: paySim.url,
-        },
-      },
-    },
-  });
-  const f = await sys.seed.staff('finance');
-  finance = await sys.loginStaff(f.username, f.password);
+  ({ sys, paySim, finance } = await startWithOwnPaySim('1900012345'));
   const s = await sys.seed.staff('sales');
   sales = await sys.loginStaff(s.username, s.password);
 });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { generateMerchantIdentity, startWechatSim, type WechatSim } from '../../scripts/wechat-sim';
-import { startTestSystem, type TestSystem } from '../support/system';
+import type { WechatSim } from '../../scripts/wechat-sim';
+import { startWithOwnPaySim } from '../support/pay';
+import type { TestSystem } from '../support/system';
 
 /**
  * The trade bill download dying part way (the simulator sends the headers and a few hundred bytes
@@ -14,29 +15,7 @@ let finance: string;
 const DAY = '2026-11-18';
 
 beforeAll(async () => {
-  const merchant = generateMerchantIdentity();
-  const mchId = '1900012399';
-  const apiV3Key = randomBytes(16).toString('hex');
-  paySim = await startWechatSim({
-    appId: 'wxtestgantry00001',
-    appSecret: 'test-app-secret-not-for-production',
-    pay: { mchId, apiV3Key, merchantCertPem: merchant.certPem },
-  });
-  sys = await startTestSystem({
-    overrides: {
-      payments: {
-        wechatPay: {
-          mchId,
-          apiV3Key,
-          privateKeyPem: merchant.privateKeyPem,
-          certPem: merchant.certPem,
-          baseUrl: paySim.url,
-        },
-      },
-    },
-  });
-  const f = await sys.seed.staff('finance');
-  finance = await sys.loginStaff(f.username, f.password);
+  ({ sys, paySim, finance } = await startWithOwnPaySim('1900012399'));
   const extraOrders = Array.from({ length: 20 }, (_, i) => ({
     out_trade_no: `PX${randomBytes(6).toString('hex')}`,
     total: 1000 + i,

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { aeadEncrypt, rsaSign } from '../../scripts/wechat-sim/crypto';
 import { tradeNoFor } from '../../server/src/modules/payments/payment.view';
-import type { TestSystem } from './system';
+import { generateMerchantIdentity, startWechatSim, type WechatSim } from '../../scripts/wechat-sim';
+import { startTestSystem, type TestSystem } from './system';
 
 /** A customer with a signed-in portal account and an issued invoice of `amount` fen to pay. */
 export async function payerWithInvoice(sys: TestSystem, amount = 120_000) {
@@ -171,4 +172,30 @@ export async function seedOpenOrders(sys: TestSystem, n: number, amountFrom = 10
     })),
   );
   return orders;
+}
+
+/**
+ * A test system whose WeChat Pay talks to a simulator of its own merchant `mchId` (the trade bill
+ * tests edit that simulator's bill), and a signed-in finance user.
+ */
+export async function startWithOwnPaySim(
+  mchId: string,
+): Promise<{ sys: TestSystem; paySim: WechatSim; finance: string }> {
+  const merchant = generateMerchantIdentity();
+  const apiV3Key = crypto.randomBytes(16).toString('hex');
+  const paySim = await startWechatSim({
+    appId: 'wxtestgantry00001',
+    appSecret: 'test-app-secret-not-for-production',
+    pay: { mchId, apiV3Key, merchantCertPem: merchant.certPem },
+  });
+  const wechatPay = {
+    mchId,
+    apiV3Key,
+    privateKeyPem: merchant.privateKeyPem,
+    certPem: merchant.certPem,
+    baseUrl: paySim.url,
+  };
+  const sys = await startTestSystem({ overrides: { payments: { wechatPay } } });
+  const f = await sys.seed.staff('finance');
+  return { sys, paySim, finance: await sys.loginStaff(f.username, f.password) };
 }

@@ -247,12 +247,17 @@ describe('files written before references: the one-off backfill', () => {
       {
         _id: new Types.ObjectId(),
         projectId: new Types.ObjectId(p.projectId),
+        // one log per author and day, as the unique index (projectId, authorId, date) wants on MongoDB
+        authorId: new Types.ObjectId(),
+        date: new Date('2026-11-02T00:00:00Z'),
         photoIds: [inVisibleLog._id],
         customerVisible: true,
       },
       {
         _id: new Types.ObjectId(),
         projectId: new Types.ObjectId(p.projectId),
+        authorId: new Types.ObjectId(),
+        date: new Date('2026-11-03T00:00:00Z'),
         photoIds: [inInternalLog._id],
         customerVisible: false,
       },

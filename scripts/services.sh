@@ -140,8 +140,13 @@ install_mongo() {
   mkdir -p "$tmp/classes"
   if [ ! -f "$MONGO_HOME/lib/mongo-java-server-core-$MONGO_SERVER_VERSION.jar" ]; then
     log "mongo: fetching mongo-java-server $MONGO_SERVER_VERSION with Maven into .cache/ (first run only)"
-    mvn -q -B -f "$MONGO_SRC/pom.xml" dependency:copy-dependencies -DoutputDirectory="$tmp/lib" </dev/null >&2 ||
+    # Quiet Maven still prints colour codes: its output is shown only when it fails.
+    if ! mvn -q -B -f "$MONGO_SRC/pom.xml" dependency:copy-dependencies -DoutputDirectory="$tmp/lib" \
+      </dev/null >"$tmp.mvn.log" 2>&1; then
+      cat "$tmp.mvn.log" >&2
       die "Maven could not fetch mongo-java-server $MONGO_SERVER_VERSION (see its output above)"
+    fi
+    rm -f "$tmp.mvn.log"
   else
     cp -R "$MONGO_HOME/lib" "$tmp/lib"
   fi

@@ -53,7 +53,12 @@ async function main() {
     overrides: {
       ...envOverrides(),
       http: { port: 0 },
-      mongodb: { uri: base.mongodb.uri.replace(/\/[^/?]*(\?|$)/, `/gantry_bench_ins_${tag}$1`) },
+      mongodb: {
+        ...base.mongodb,
+        connectTimeoutMs: 10_000,
+        serverSelectionTimeoutMs: 30_000,
+        uri: base.mongodb.uri.replace(/\/[^/?]*(\?|$)/, `/gantry_bench_ins_${tag}$1`),
+      },
       redis: { ...base.redis, keyPrefix: `gantry_bench_ins_${tag}:` },
     },
   });

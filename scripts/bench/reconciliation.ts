@@ -1,10 +1,13 @@
 /**
  * Benchmark (not a test): reconcile a generated 100,000-line WeChat Pay trade bill against 100,000
  * payments with the real ReconciliationService (SHA1 check, streaming parse, matching, discrepancy
- * writes) on the FerretDB and Redis that `npm run services start` runs, and print the time and
- * the peak memory (RSS and heap, sampled every 20 ms, beside the baseline before the run).
+ * writes) on the embedded server (mongo-java-server) and Redis, and print the time and the peak
+ * memory (RSS and heap, sampled every 20 ms, beside the baseline before the run). The service runs
+ * in this process, so its RSS is the API process's. Beside each day read, and beside the whole run,
+ * the raw driver does the same reads (filter, projection) on the same server.
  *
- *   npx tsx scripts/bench/reconciliation.ts [--lines 100000] [--discrepancies 300]
+ *   MONGODB_URI=mongodb://127.0.0.1:27817/gantry_bench_x REDIS_URL=redis://127.0.0.1:6879 \
+ *     node --expose-gc --import tsx scripts/bench/reconciliation.ts [--lines 100000] [--discrepancies 300] [--reps 3]
  *
  * The bill is read from a local file instead of WeChat's download URL (the HTTP part is the same
  * stream either way); everything after the download is the production path.
@@ -23,6 +26,8 @@ import { createLogger } from '../../server/src/core/logger';
 import { RedisLock } from '../../server/src/core/redis-lock';
 import { ReconciliationService } from '../../server/src/modules/reconciliation/reconciliation.service';
 import type { TradeBillSource } from '../../server/src/modules/reconciliation/trade-bill.source';
+import { envOverrides, printTable, rawDb, timed, type Row } from './figures';
+import { dayReads } from './reconciliation.reads';
 
 const DAY = '2026-01-15';
 const HEADER =
@@ -116,8 +121,14 @@ async function main() {
   const config = loadConfig({
     env: { ...process.env, NODE_ENV: 'test' },
     overrides: {
-      mongodb: { uri: base.mongodb.uri.replace(/\/[^/?]*(\?|$)/, `/gantry_bench_rec_${tag}$1`) },
-      redis: { keyPrefix: `gantry_bench_rec_${tag}:` },
+      ...envOverrides(),
+      mongodb: {
+        ...base.mongodb,
+        connectTimeoutMs: 10_000,
+        serverSelectionTimeoutMs: 30_000,
+        uri: base.mongodb.uri.replace(/\/[^/?]*(\?|$)/, `/gantry_bench_rec_${tag}$1`),
+      },
+      redis: { ...base.redis, keyPrefix: `gantry_bench_rec_${tag}:` },
       scheduler: { enabled: false },
       notifications: { worker: { enabled: false, pollMs: 1000, concurrency: 1 } },
     },
@@ -152,22 +163,6 @@ async function main() {
     }
     console.log(`payments: ${n} inserted in ${Date.now() - t} ms`);
 
-    if (process.argv.includes('--probe')) {
-      const from = new Date(`${DAY}T00:00:00+08:00`);
-      const range = { paidAt: { $gte: from, $lt: new Date(from.getTime() + 86_400_000) } };
-      const proj = { outTradeNo: 1, amount: 1, status: 1, invoiceId: 1, transactionId: 1 };
-      t = Date.now();
-      const arr = await c.models.payments.find(range, proj).lean();
-      console.log(`probe: find().lean() ${arr.length} in ${Date.now() - t} ms`);
-      t = Date.now();
-      let k = 0;
-      for await (const _ of c.models.payments.find(range, proj).lean().cursor()) k += 1;
-      console.log(`probe: cursor ${k} in ${Date.now() - t} ms`);
-      t = Date.now();
-      let m = 0;
-      for await (const _ of c.models.payments.find(range, proj).lean().batchSize(5000).cursor()) m += 1;
-      console.log(`probe: cursor batch 5000 ${m} in ${Date.now() - t} ms`);
-    }
     const service = new ReconciliationService({
       reconciliations: c.models.reconciliations,
       discrepancies: c.models.discrepancies,
@@ -196,9 +191,39 @@ async function main() {
     console.log(
       `memory: baseline rss ${mb(baseline.rss)} heap ${mb(baseline.heapUsed)}; peak rss ${mb(peak.rss)} heap ${mb(peak.heap)}`,
     );
-    t = Date.now();
-    const again = await service.run(DAY, null);
-    console.log(`re-run: ${Date.now() - t} ms, same report ${again.id === report.id}, runs ${again.runs}`);
+    const reps = arg('reps', 3);
+    const runs = [ms];
+    for (let i = 1; i < reps; i += 1) runs.push(...(await timed(1, () => service.run(DAY, null))));
+    const again = await c.models.reconciliations.findOne({ _id: report.id }, { runs: 1 }).lean();
+    console.log(
+      `re-runs: ${runs
+        .slice(1)
+        .map((x) => x.toFixed(0))
+        .join(', ')} ms; same report, runs ${again?.runs}`,
+    );
+    const raw = await rawDb(config.mongodb.uri);
+    try {
+      const rows: Row[] = [];
+      const reads = dayReads(c.models, new Date(`${DAY}T00:00:00+08:00`));
+      for (const r of reads)
+        rows.push({
+          op: r.op,
+          api: await timed(reps, r.api),
+          raw: await timed(reps, () => r.raw(raw.db)),
+          index: r.index,
+        });
+      rows.push({
+        op: `ReconciliationService.run, ${n} lines (target <= 10000)`,
+        api: runs,
+        raw: await timed(reps, async () => {
+          for (const r of reads) await r.raw(raw.db);
+        }),
+        index: 'the day reads above, then discrepancy writes',
+      });
+      printTable(`Reconciliation of a ${n}-line bill, ${reps} runs (ms):`, rows);
+    } finally {
+      await raw.close();
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
     await c.conn.dropDatabase().catch(() => undefined);

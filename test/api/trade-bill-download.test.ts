@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import type { WechatSim } from '../../scripts/wechat-sim';
+import { openFilesMatching } from '../support/open-files';
 import { startWithOwnPaySim } from '../support/pay';
 import type { TestSystem } from '../support/system';
 
@@ -35,18 +35,7 @@ afterAll(async () => {
 });
 
 /** Files of this process still open under a bill temp folder (a leaked write stream shows here). */
-function openBillFiles(): string[] {
-  return fs
-    .readdirSync('/proc/self/fd')
-    .map((fd) => {
-      try {
-        return fs.readlinkSync(`/proc/self/fd/${fd}`);
-      } catch {
-        return '';
-      }
-    })
-    .filter((target) => target.includes('gantry-bill-'));
-}
+const openBillFiles = () => openFilesMatching('gantry-bill-');
 
 const run = () => sys.api.post('/api/v1/reconciliations/run', { date: DAY }, finance);
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { Readable } from 'node:stream';
+import { openFilesMatching } from '../../../../test/support/open-files';
 import { downloadVerified, type TradeBillSource } from './trade-bill.source';
 
 /** A bill served from memory, as the benchmark's generated source does. */
@@ -15,17 +15,7 @@ function sourceOf(text: string): TradeBillSource {
   };
 }
 
-const openBillFiles = () =>
-  fs
-    .readdirSync('/proc/self/fd')
-    .map((fd) => {
-      try {
-        return fs.readlinkSync(`/proc/self/fd/${fd}`);
-      } catch {
-        return '';
-      }
-    })
-    .filter((target) => target.includes('gantry-bill-'));
+const openBillFiles = () => openFilesMatching('gantry-bill-');
 
 describe('downloadVerified', () => {
   it('closes the temp file when the reader stops after the first line (a bad line ends the parse)', async () => {
